@@ -42,6 +42,10 @@ export type Action =
     cwd: string;
     /** Resolved executable names or paths the command line would run. */
     executables?: string[];
+    /** Code passed inline (`python -c`, `bash -c`, ...): always asks, never remembered. */
+    inlineEval?: boolean;
+    /** The shell parser could not read the line: asks, or denies where asking is impossible. */
+    unparseable?: boolean;
   }
   | { kind: "network"; host: string; port: number; method?: string; url?: string }
   | { kind: "mcp_tool"; server: string; tool: string; args?: JsonValue }
