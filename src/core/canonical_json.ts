@@ -4,9 +4,10 @@
  *
  * Rules (a subset of RFC 8785, JCS): object keys sorted by UTF-16 code units,
  * no whitespace, strings escaped as `JSON.stringify` does, numbers must be
- * finite safe integers or finite floats printed by `JSON.stringify`. `undefined`,
- * functions, symbols, bigints, NaN and Infinity are rejected with a `TypeError`
- * naming the path, because silently dropping a field would change what was signed.
+ * finite floats printed by `JSON.stringify`. An object property whose value is
+ * `undefined` is absent (as an optional TypeScript field is); `undefined` in an
+ * array, functions, symbols, bigints, NaN and Infinity are rejected with a
+ * `TypeError` naming the path, because guessing a value would change what was signed.
  *
  * @module
  */
@@ -44,7 +45,12 @@ function enc(v: unknown, path: string, depth: number): string {
       return JSON.stringify(v);
     case "object": {
       if (Array.isArray(v)) {
-        return "[" + v.map((x, i) => enc(x, `${path}[${i}]`, depth + 1)).join(",") + "]";
+        return "[" + v.map((x, i) => {
+          if (x === undefined) {
+            throw new TypeError(`Cannot encode ${path}[${i}]: undefined in an array`);
+          }
+          return enc(x, `${path}[${i}]`, depth + 1);
+        }).join(",") + "]";
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
@@ -56,6 +62,7 @@ function enc(v: unknown, path: string, depth: number): string {
       const parts: string[] = [];
       for (const k of keys) {
         const x = (v as Record<string, unknown>)[k];
+        if (x === undefined) continue;
         parts.push(JSON.stringify(k) + ":" + enc(x, `${path}.${k}`, depth + 1));
       }
       return "{" + parts.join(",") + "}";
