@@ -33,6 +33,7 @@ import type {
   DecisionStore,
   EntryRef,
   SessionAllowance,
+  SessionSecurityState,
   Stage,
   StageVerdict,
   TokenGate,
@@ -90,6 +91,30 @@ export type Decision =
     readonly reason: string;
   };
 
+/** What `dryRun()` reports. */
+export interface DryRunResult {
+  readonly decision: "allow" | "ask" | "deny";
+  readonly stage: Stage;
+  readonly rule?: string | undefined;
+  readonly reason: string;
+  readonly actionHash: string;
+}
+
+type AskVerdict = Extract<StageVerdict, { kind: "ask" }>;
+type Via = NonNullable<AuthorizationProof["via"]>;
+type Plan = Extract<ReturnType<typeof planReservation>, { kind: "ok" }>;
+type Common = {
+  policyNote: string;
+  plan: Plan;
+  token?: TokenMatch;
+  allowanceId?: string;
+  consumeDeferred?: string;
+};
+type Verdict =
+  | { kind: "deny"; stage: Stage; rule: string; reason: string; policyNote: string }
+  | ({ kind: "allow"; via: Via } & Common)
+  | ({ kind: "ask"; asked: AskVerdict } & Common);
+
 /** Tunables, from `[approval]` and `[budget]`. */
 export interface InterceptorConfig {
   readonly approvalTimeoutMs: number;
@@ -141,79 +166,18 @@ export class SecurityInterceptor {
       this.#commitDenial({ ...base, stage, rule, reason, proof: { policy }, costMicros }, hash);
 
     const state = await d.store.readState(ctx.sessionId, ctx.workspaceKey);
-    if (!state.auditIntact) {
-      return deny(
-        "audit",
-        "audit:chain_broken",
-        "the audit chain failed verification; risky actions are refused until a human acknowledges it",
-        "not evaluated",
-      );
-    }
-    if (state.denials.paused) {
-      return deny(
-        "approval",
-        "session:paused",
-        `session paused after ${
-          state.denials.pausedReason ?? "too many denials"
-        }; a human must resume it`,
-        "not evaluated",
-      );
-    }
-
-    // 1. Policy: admin blocks are final, whatever a token or a human says later.
-    let policyAsk: Extract<StageVerdict, { kind: "ask" }> | undefined;
-    for (const action of call.actions) {
-      const v = d.policy(action, {
-        tool: call.tool,
-        argBytes: call.argBytes,
-        ...(call.capsule ? { capsule: call.capsule } : {}),
-      });
-      if (v.kind === "deny") return deny("policy", v.rule, v.reason, `denied by ${v.rule}`);
-      if (v.kind === "ask") policyAsk ??= v;
-    }
-    // The workspace escape policy is the user's own hard line: also before tokens.
-    let modeAsk: Extract<StageVerdict, { kind: "ask" }> | undefined;
-    for (const action of call.actions) {
-      const v = d.mode(action);
-      if (v.kind === "deny") return deny("policy", v.rule, v.reason, `denied by ${v.rule}`);
-      if (v.kind === "ask") modeAsk ??= v;
-    }
-    const policyNote = policyAsk ? `ask (${policyAsk.rule})` : "passed";
-
-    // 2. Token: every action covered by an allowance or a valid token skips the prompt,
-    // unless the admin policy itself demands a human (always-ask tools).
-    let via: NonNullable<AuthorizationProof["via"]> | undefined = modeAsk || policyAsk
-      ? undefined
-      : "mode";
-    let token: TokenMatch | undefined;
-    let allowanceId: string | undefined;
-    let consumeDeferred: string | undefined;
-    if (via === undefined && !policyAsk) {
-      const cover = await this.#cover(call.actions, state.allowances, ctx);
-      if (cover) {
-        via = cover.via;
-        token = cover.token;
-        allowanceId = cover.allowanceId;
-      }
-    }
-    if (via === undefined) {
-      // A queued request a human approved later counts as that human's answer.
-      consumeDeferred = await d.store.findApprovedDeferred(ctx.sessionId, hash);
-      if (consumeDeferred) via = "deferred_approval";
-    }
-
-    // 3. Budget: refuse early when it cannot fit; the commit re-checks atomically.
-    const plan = planReservation(d.config.budget, costMicros, state.budget, state.workspaceBudget);
-    if (plan.kind === "deny") {
-      return deny("budget", `budget:${plan.limit}`, plan.reason, policyNote);
-    }
+    const v = await this.#evaluate(call, ctx, state, hash, costMicros);
+    if (v.kind === "deny") return deny(v.stage, v.rule, v.reason, v.policyNote);
+    const { policyNote, plan, token, allowanceId, consumeDeferred } = v;
+    // An "ask" that ends in an allow can only be the human's approval.
+    const via: Via = v.kind === "allow" ? v.via : "approval";
 
     // 4. Approval.
     let approval: AuthorizationProof["approval"];
     let allowances: SessionAllowance[] | undefined;
     let mintAlways = false;
-    if (via === undefined) {
-      const asked = policyAsk ?? modeAsk!;
+    if (v.kind === "ask") {
+      const asked = v.asked;
       const request = this.#request(call, ctx, hash, asked.reason);
       const answer = await this.#ask(request, ctx.signal);
       if (answer.kind === "unavailable") {
@@ -262,7 +226,6 @@ export class SecurityInterceptor {
           costMicros,
         }, hash);
       }
-      via = "approval";
       if (request.rememberable && answer.decision === "allow_session") {
         allowances = this.#allowancesFor(call.actions);
       }
@@ -341,6 +304,134 @@ export class SecurityInterceptor {
       ...(tokenId ? { tokenId } : {}),
       ...(plan.warning ? { warning: plan.warning } : {}),
     };
+  }
+
+  /**
+   * The decision `intercept()` would reach before asking anyone, with nothing
+   * executed, consumed or recorded (`astrid policy check`). `ask` means a human
+   * would be asked.
+   */
+  async dryRun(call: ProposedCall, ctx: CallContext): Promise<DryRunResult> {
+    const hash = actionHash(call.actions);
+    const state = await this.#d.store.readState(ctx.sessionId, ctx.workspaceKey);
+    const v = await this.#evaluate(call, ctx, state, hash, usdToMicros(call.costUsd ?? 0));
+    switch (v.kind) {
+      case "deny":
+        return {
+          decision: "deny",
+          stage: v.stage,
+          rule: v.rule,
+          reason: v.reason,
+          actionHash: hash,
+        };
+      case "ask":
+        return {
+          decision: "ask",
+          stage: "approval",
+          rule: v.asked.rule,
+          reason: v.asked.reason,
+          actionHash: hash,
+        };
+      case "allow":
+        return {
+          decision: "allow",
+          stage: v.via === "mode" ? "policy" : "token",
+          rule: v.via === "token" ? `token:${v.token?.tokenId}` : v.via,
+          reason: reasonFor(v.via, undefined),
+          actionHash: hash,
+        };
+    }
+  }
+
+  /** Stages 1 to 3, read-only: policy, workspace mode, token cover and the budget pre-check. */
+  async #evaluate(
+    call: ProposedCall,
+    ctx: CallContext,
+    state: SessionSecurityState,
+    hash: string,
+    costMicros: number,
+  ): Promise<Verdict> {
+    const d = this.#d;
+    const denyAt = (stage: Stage, rule: string, reason: string, policyNote: string): Verdict => ({
+      kind: "deny",
+      stage,
+      rule,
+      reason,
+      policyNote,
+    });
+    if (!state.auditIntact) {
+      return denyAt(
+        "audit",
+        "audit:chain_broken",
+        "the audit chain failed verification; risky actions are refused until a human acknowledges it",
+        "not evaluated",
+      );
+    }
+    if (state.denials.paused) {
+      return denyAt(
+        "approval",
+        "session:paused",
+        `session paused after ${
+          state.denials.pausedReason ?? "too many denials"
+        }; a human must resume it`,
+        "not evaluated",
+      );
+    }
+
+    // 1. Policy: admin blocks are final, whatever a token or a human says later.
+    let policyAsk: AskVerdict | undefined;
+    for (const action of call.actions) {
+      const v = d.policy(action, {
+        tool: call.tool,
+        argBytes: call.argBytes,
+        ...(call.capsule ? { capsule: call.capsule } : {}),
+      });
+      if (v.kind === "deny") return denyAt("policy", v.rule, v.reason, `denied by ${v.rule}`);
+      if (v.kind === "ask") policyAsk ??= v;
+    }
+    // The workspace escape policy is the user's own hard line: also before tokens.
+    let modeAsk: AskVerdict | undefined;
+    for (const action of call.actions) {
+      const v = d.mode(action);
+      if (v.kind === "deny") return denyAt("policy", v.rule, v.reason, `denied by ${v.rule}`);
+      if (v.kind === "ask") modeAsk ??= v;
+    }
+    const policyNote = policyAsk ? `ask (${policyAsk.rule})` : "passed";
+
+    // 2. Token: every action covered by an allowance or a valid token skips the prompt,
+    // unless the admin policy itself demands a human (always-ask tools).
+    let via: Via | undefined = modeAsk || policyAsk ? undefined : "mode";
+    let token: TokenMatch | undefined;
+    let allowanceId: string | undefined;
+    let consumeDeferred: string | undefined;
+    if (via === undefined && !policyAsk) {
+      const cover = await this.#cover(call.actions, state.allowances, ctx);
+      if (cover) {
+        via = cover.via;
+        token = cover.token;
+        allowanceId = cover.allowanceId;
+      }
+    }
+    if (via === undefined) {
+      // A queued request a human approved later counts as that human's answer.
+      consumeDeferred = await d.store.findApprovedDeferred(ctx.sessionId, hash);
+      if (consumeDeferred) via = "deferred_approval";
+    }
+
+    // 3. Budget: refuse early when it cannot fit; the commit re-checks atomically.
+    const plan = planReservation(d.config.budget, costMicros, state.budget, state.workspaceBudget);
+    if (plan.kind === "deny") {
+      return denyAt("budget", `budget:${plan.limit}`, plan.reason, policyNote);
+    }
+    const common = {
+      policyNote,
+      plan,
+      ...(token ? { token } : {}),
+      ...(allowanceId ? { allowanceId } : {}),
+      ...(consumeDeferred ? { consumeDeferred } : {}),
+    };
+    if (via !== undefined) return { kind: "allow", via, ...common };
+    return { kind: "ask", asked: (policyAsk ?? modeAsk)!, ...common };
   }
 
   /**

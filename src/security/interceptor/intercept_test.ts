@@ -279,3 +279,25 @@ Deno.test("intercept() treats a cancelled turn as no answer: the request is queu
   const d = await p;
   assert.equal(d.kind, "defer");
 });
+
+Deno.test("dryRun() reports the decision without asking, consuming or recording anything", async () => {
+  const ch = new ScriptedChannel(say("allow_once"));
+  const { interceptor, store, tokens } = setup(ch);
+  tokens.tokens.push({
+    resource: "/home/u/important.txt",
+    match: { tokenId: "once", tokenHash: "h", singleUse: true },
+  });
+  const blocked = await interceptor.dryRun(call([etc]), ctx);
+  assert.deepEqual([blocked.decision, blocked.stage, blocked.rule], [
+    "deny",
+    "policy",
+    "floor:path:/etc/**",
+  ]);
+  const covered = await interceptor.dryRun(call([del]), ctx);
+  assert.deepEqual([covered.decision, covered.rule], ["allow", "token:once"]);
+  const other: Action = { kind: "file_delete", path: "/home/u/x", inWorkspace: false };
+  assert.equal((await interceptor.dryRun(call([other]), ctx)).decision, "ask");
+  assert.equal(store.entries.length, 0);
+  assert.equal(ch.seen.length, 0);
+  assert.equal(tokens.tokens[0]?.used, undefined, "the single-use token is still unused");
+});
