@@ -6,10 +6,12 @@
  * @module
  */
 
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help } from "commander";
 import { AstridError, UsageError } from "../../core/mod.ts";
 import type { CliContext, CliIo } from "./context.ts";
 import { registerNotYet } from "./not_yet.ts";
+import { registerKeysCommand } from "./commands/keys.ts";
+import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
 /** Build the command tree for one run. */
@@ -27,7 +29,9 @@ export function buildProgram(ctx: CliContext): Command {
     )
     .helpOption("-h, --help", "show help")
     .helpCommand("help [command]", "show help for a command")
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .configureHelp({ subcommandTerm, helpWidth: HELP_WIDTH })
+    .addHelpText("after", ROOT_HELP_AFTER);
 
   registerNotYet(
     program,
@@ -116,15 +120,28 @@ export function buildProgram(ctx: CliContext): Command {
     "validate",
     "paths",
   ], "the foundation issue");
-  registerNotYet(
-    program,
-    ctx,
-    "keys",
-    "Manage signing keys",
-    ["show", "generate"],
-    "the foundation issue",
-  );
+  registerKeysCommand(program, ctx);
+  addFallbackExamples(program);
   return program;
+}
+
+const HELP_WIDTH = 100;
+
+const ROOT_HELP_AFTER = `
+Examples:
+  $ astrid keys show              print the runtime's signing key id and fingerprint
+  $ astrid keys generate --force  rotate the signing key (old signatures still verify)
+  $ astrid chat --help            usage and examples of one command
+
+Commands marked "(not yet available)" are listed so the command set is complete;
+they refuse to run until the capability lands. ASTRID_HOME overrides the home
+folder (default ~/.astrid).
+`;
+
+/** List a command with subcommands as \`daemon run|status|stop\` in the parent's help. */
+function subcommandTerm(cmd: Command): string {
+  const subs = cmd.commands.map((c) => c.name()).filter((n) => n !== "help");
+  return subs.length > 0 ? `${cmd.name()} ${subs.join("|")}` : new Help().subcommandTerm(cmd);
 }
 
 /**
@@ -143,34 +160,57 @@ export async function runCli(
     },
   };
   const program = buildProgram(full);
-  configureTree(program, ctx.io);
+  // The command an error belongs to, so the hint points at the right --help.
+  let current: Command = program;
+  configureTree(program, ctx.io, (cmd) => {
+    current = cmd;
+  });
+  program.hook("preAction", (_root, action) => {
+    current = action;
+  });
   try {
     await program.parseAsync([...args], { from: "user" });
     return exitCode;
   } catch (e) {
-    return reportError(e, ctx.io, args);
+    return reportError(e, ctx.io, current, args);
   }
 }
 
-function configureTree(cmd: Command, io: CliIo): void {
-  cmd.exitOverride().configureOutput({
+function configureTree(cmd: Command, io: CliIo, failedIn: (cmd: Command) => void): void {
+  cmd.exitOverride((err) => {
+    failedIn(cmd);
+    throw err;
+  }).configureOutput({
     writeOut: (s) => io.stdout(s),
-    writeErr: (s) => io.stderr(s),
+    // Only help shown as an error (a missing subcommand) goes here; reportError
+    // prints a one-line reason with a pointer to --help instead.
+    writeErr: () => {},
     // Commander's own usage errors get our one-line form in reportError.
     outputError: () => {},
+    getOutHelpWidth: () => HELP_WIDTH,
+    getErrHelpWidth: () => HELP_WIDTH,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
   });
-  for (const sub of cmd.commands) configureTree(sub, io);
+  for (const sub of cmd.commands) configureTree(sub, io, failedIn);
 }
 
-function reportError(e: unknown, io: CliIo, args: readonly string[]): number {
-  const where = args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ");
-  const helpHint = `Run 'astrid ${where ? `${where} ` : ""}--help' for usage.\n`;
+/** `astrid keys show` for the `show` command. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+function reportError(e: unknown, io: CliIo, cmd: Command, args: readonly string[]): number {
+  const helpHint = `Run '${commandPath(cmd)} --help' for usage.\n`;
   if (e instanceof CommanderError) {
-    if (
-      e.code === "commander.helpDisplayed" || e.code === "commander.version" ||
-      e.code === "commander.help"
-    ) {
-      return e.code === "commander.help" ? 2 : 0;
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+    // `astrid help keys` is help on request (exit code 0); a missing subcommand is not.
+    if (e.code === "commander.help" && e.exitCode === 0) return 0;
+    if (e.code === "commander.help") {
+      io.stderr(`astrid: ${missingReason(cmd, args)}\n${helpHint}`);
+      return 2;
     }
     io.stderr(`astrid: ${e.message.replace(/^error: /, "")}\n${helpHint}`);
     return 2;
@@ -185,4 +225,15 @@ function reportError(e: unknown, io: CliIo, args: readonly string[]): number {
   }
   io.stderr(`astrid: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
   return 70;
+}
+
+/** Why Commander showed help as an error: `help <unknown>` or a missing subcommand. */
+function missingReason(cmd: Command, args: readonly string[]): string {
+  const at = args.indexOf("help");
+  const asked = at >= 0 ? args[at + 1] : undefined;
+  if (asked !== undefined && !cmd.commands.some((c) => c.name() === asked)) {
+    return `unknown command '${asked}'`;
+  }
+  const subs = cmd.commands.map((c) => c.name()).filter((n) => n !== "help");
+  return `'${commandPath(cmd)}' needs a subcommand: ${subs.join(", ")}`;
 }
