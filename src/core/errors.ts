@@ -24,6 +24,8 @@ export type AstridErrorCode =
   | "AUDIT_WRITE_FAILED"
   | "AUDIT_CHAIN_BROKEN"
   | "STORE_CONFLICT"
+  | "STORE_FAILED"
+  | "STORE_CLOSED"
   | "NOT_FOUND"
   | "NOT_IMPLEMENTED"
   | "INTERNAL";
