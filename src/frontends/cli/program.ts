@@ -11,6 +11,8 @@ import { AstridError, UsageError } from "../../core/mod.ts";
 import type { CliContext, CliIo } from "./context.ts";
 import { registerNotYet } from "./not_yet.ts";
 import { registerKeysCommand } from "./commands/keys.ts";
+import { registerConfigCommand } from "./commands/config.ts";
+import { registerInitCommand } from "./commands/init.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
@@ -107,19 +109,8 @@ export function buildProgram(ctx: CliContext): Command {
     ["call"],
     "the workspace and tools issue",
   );
-  registerNotYet(
-    program,
-    ctx,
-    "init",
-    "Initialize a workspace (.astrid/config.toml)",
-    [],
-    "the foundation issue",
-  );
-  registerNotYet(program, ctx, "config", "View and validate configuration", [
-    "show",
-    "validate",
-    "paths",
-  ], "the foundation issue");
+  registerInitCommand(program, ctx);
+  registerConfigCommand(program, ctx);
   registerKeysCommand(program, ctx);
   addFallbackExamples(program);
   return program;
