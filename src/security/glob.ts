@@ -63,7 +63,8 @@ export function globError(pattern: string, options?: GlobOptions): string | unde
 }
 
 function esc(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+  // "-" is literal outside a class and `\-` is a syntax error under the "u" flag.
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
 }
 
 function globToRegExpSource(p: string, sep: string): string {

@@ -60,3 +60,10 @@ Deno.test("globMatch() escapes regexp metacharacters in literal text", () => {
   assert.equal(globMatch("/w/a.txt", "/w/aXtxt"), false);
   assert.equal(globMatch("/w/$HOME|x", "/w/$HOME|x"), true);
 });
+
+Deno.test("globMatch() treats a hyphen outside a class as a literal", () => {
+  assert.equal(globMatch("/home/u/my-project/**", "/home/u/my-project/src/a.ts"), true);
+  assert.equal(globMatch("/home/u/my-project/**", "/home/u/myXproject/src/a.ts"), false);
+  assert.equal(globMatch("evil-*", "evil-miner"), true);
+  assert.equal(globMatch("*.my-host.com", "a.my-host.com", { separator: "." }), true);
+});
