@@ -203,7 +203,9 @@ function reportError(e: unknown, io: CliIo, cmd: Command, args: readonly string[
       io.stderr(`astrid: ${missingReason(cmd, args)}\n${helpHint}`);
       return 2;
     }
-    io.stderr(`astrid: ${e.message.replace(/^error: /, "")}\n${helpHint}`);
+    // One line: Commander puts its "(Did you mean ...?)" suggestion on a line of its own.
+    const reason = e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+    io.stderr(`astrid: ${reason}\n${helpHint}`);
     return 2;
   }
   if (e instanceof UsageError) {
