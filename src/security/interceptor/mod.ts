@@ -1,0 +1,30 @@
+/**
+ * The SecurityInterceptor and the ports it runs through.
+ *
+ * @module
+ */
+
+export {
+  type CallContext,
+  type Decision,
+  type DryRunResult,
+  type InterceptorConfig,
+  type InterceptorDeps,
+  type ProposedCall,
+  SecurityInterceptor,
+} from "./intercept.ts";
+export type {
+  AuthorizationProof,
+  CommitResult,
+  DecisionCommit,
+  DecisionRecord,
+  DecisionStore,
+  EntryRef,
+  SessionAllowance,
+  SessionSecurityState,
+  Stage,
+  StageVerdict,
+  TokenGate,
+  TokenMatch,
+} from "./ports.ts";
+export { FakeDecisionStore } from "./fake_decision_store.ts";

@@ -1,0 +1,17 @@
+/**
+ * The security core: actions, policy, capability tokens, budgets, approvals,
+ * the audit chain and the interceptor that runs them in order. Deterministic
+ * and free of `Deno.*`: time, randomness and storage come in through ports.
+ *
+ * @module
+ */
+
+export * from "./action.ts";
+export * from "./glob.ts";
+export * from "./keyring.ts";
+export * from "./crypto/blake3.ts";
+export * from "./crypto/ed25519.ts";
+export * from "./path/mod.ts";
+export * from "./budget/mod.ts";
+export * from "./approval/mod.ts";
+export * from "./interceptor/mod.ts";
