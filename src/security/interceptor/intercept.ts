@@ -378,24 +378,12 @@ export class SecurityInterceptor {
       );
     }
 
-    // 1. Policy: admin blocks are final, whatever a token or a human says later.
-    let policyAsk: AskVerdict | undefined;
-    for (const action of call.actions) {
-      const v = d.policy(action, {
-        tool: call.tool,
-        argBytes: call.argBytes,
-        ...(call.capsule ? { capsule: call.capsule } : {}),
-      });
-      if (v.kind === "deny") return denyAt("policy", v.rule, v.reason, `denied by ${v.rule}`);
-      if (v.kind === "ask") policyAsk ??= v;
+    // 1. Policy, then the workspace escape policy: both final before any token.
+    const sv = staticVerdict(call, d.policy, d.mode);
+    if (sv.kind === "deny") {
+      return denyAt("policy", sv.rule, sv.reason, `denied by ${sv.rule}`);
     }
-    // The workspace escape policy is the user's own hard line: also before tokens.
-    let modeAsk: AskVerdict | undefined;
-    for (const action of call.actions) {
-      const v = d.mode(action);
-      if (v.kind === "deny") return denyAt("policy", v.rule, v.reason, `denied by ${v.rule}`);
-      if (v.kind === "ask") modeAsk ??= v;
-    }
+    const { policyAsk, modeAsk } = sv;
     const policyNote = policyAsk ? `ask (${policyAsk.rule})` : "passed";
 
     // 2. Token: every action covered by an allowance or a valid token skips the prompt,
@@ -601,6 +589,45 @@ export class SecurityInterceptor {
       };
     }
   }
+}
+
+/** The policy and workspace-mode verdicts over every action of a call (stage 1). */
+export type StaticVerdict =
+  | { kind: "deny"; rule: string; reason: string }
+  | { kind: "pass"; policyAsk?: AskVerdict; modeAsk?: AskVerdict };
+
+/**
+ * Stage 1, pure: the admin policy for every action (a deny is final), then the
+ * workspace mode's escape policy (the user's own hard line, also before any
+ * token). `pass` carries the first `ask` of each, if any. Policy examples in
+ * the config are checked with this function.
+ */
+export function staticVerdict(
+  call: Pick<ProposedCall, "tool" | "actions" | "argBytes" | "capsule">,
+  policy: InterceptorDeps["policy"],
+  mode: InterceptorDeps["mode"],
+): StaticVerdict {
+  let policyAsk: AskVerdict | undefined;
+  for (const action of call.actions) {
+    const v = policy(action, {
+      tool: call.tool,
+      argBytes: call.argBytes,
+      ...(call.capsule ? { capsule: call.capsule } : {}),
+    });
+    if (v.kind === "deny") return v;
+    if (v.kind === "ask") policyAsk ??= v;
+  }
+  let modeAsk: AskVerdict | undefined;
+  for (const action of call.actions) {
+    const v = mode(action);
+    if (v.kind === "deny") return v;
+    if (v.kind === "ask") modeAsk ??= v;
+  }
+  return {
+    kind: "pass",
+    ...(policyAsk ? { policyAsk } : {}),
+    ...(modeAsk ? { modeAsk } : {}),
+  };
 }
 
 function reasonFor(

@@ -12,6 +12,8 @@ export {
   type InterceptorDeps,
   type ProposedCall,
   SecurityInterceptor,
+  type StaticVerdict,
+  staticVerdict,
 } from "./intercept.ts";
 export type {
   AuthorizationProof,
