@@ -72,6 +72,7 @@ export function namesKind(what: string): FieldKind<string[]> {
 /** An array of globs in our one dialect (`src/security/glob.ts`). */
 export function globsKind(separator: "/" | "."): FieldKind<string[]> {
   const glob = nonEmptyString().superRefine((pattern, ctx) => {
+    if (pattern === "") return; // reported once, as an empty string
     const problem = globError(pattern, { separator });
     if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: pattern });
   });

@@ -216,7 +216,7 @@ export const CONFIG_SCHEMA = {
     examples: field(
       tableKind(z.array(policyExample), "array of {tool, args, expect, mode?}"),
       [] as PolicyExample[],
-      "[[policy.examples]]: proposed calls and the decision (allow/ask/deny) the policy must give",
+      "Proposed calls and the decision (allow/ask/deny) the policy must give, as [[policy.examples]] tables",
       { workspace: ADD, trusted: "append" },
     ),
   },
@@ -300,7 +300,7 @@ export const CONFIG_SCHEMA = {
         'table "<model>" -> {input_per_mtok, output_per_mtok}',
       ),
       {} as Record<string, ModelPrice>,
-      '[llm.prices."<model>"]: USD per million input and output tokens, for budgets',
+      'USD per million input and output tokens, per model, as [llm.prices."<model>"] tables',
       {
         workspace: {
           kind: "forbidden",

@@ -209,7 +209,7 @@ export function describeValue(value: unknown, secret: boolean): string {
     return String(value);
   }
   if (typeof value === "boolean") return String(value);
-  if (value instanceof Date) return `a date-time (${String(value)})`;
+  if (value instanceof Date) return `a date-time (${value.toISOString()})`;
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return "a table";
 }
