@@ -12,3 +12,9 @@ export {
   classifyToolCall,
 } from "./classify_tool_call.ts";
 export { type GlobRoot, globRoot } from "./glob_root.ts";
+export {
+  type ActionCheck,
+  type CallDecision,
+  type DecideContext,
+  decideToolCall,
+} from "./decide_tool_call.ts";

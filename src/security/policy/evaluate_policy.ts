@@ -46,22 +46,36 @@ export function evaluatePolicy(
   action: Action,
   meta: PolicyMeta = {},
 ): PolicyDecision {
-  const size = meta.argBytes;
-  if (size !== undefined) {
-    if (!Number.isFinite(size) || size < 0) {
-      return deny("policy:arguments", `Argument size ${String(size)} is not a byte count`);
-    }
-    if (size > policy.maxArgumentBytes) {
-      return deny(
-        "config:policy.max_argument_bytes",
-        `Arguments are ${size} bytes, over the limit of ${policy.maxArgumentBytes} bytes (policy.max_argument_bytes)`,
-      );
-    }
-  }
-  const denied = checkCommands(policy, action) ?? checkPaths(policy, action) ??
-    checkHosts(policy, action) ?? checkCapsules(policy, action, meta.capsule);
+  const denied = checkSize(policy, meta.argBytes) ?? checkCommands(policy, action) ??
+    checkPaths(policy, action) ?? checkHosts(policy, action) ??
+    checkCapsules(policy, action, meta.capsule);
   if (denied) return denied;
   return checkAlwaysAsk(policy, action, meta.tool) ?? ALLOW;
+}
+
+/**
+ * The rules that concern the call rather than any action (argument size,
+ * blocked capsule, always-ask tool), for a call that has no actions at all
+ * (`task`). `evaluatePolicy()` applies them to every action anyway.
+ */
+export function evaluateCallPolicy(policy: CompiledPolicy, meta: PolicyMeta): PolicyDecision {
+  const denied = checkSize(policy, meta.argBytes) ?? checkCapsules(policy, undefined, meta.capsule);
+  if (denied) return denied;
+  return checkAlwaysAsk(policy, undefined, meta.tool) ?? ALLOW;
+}
+
+function checkSize(policy: CompiledPolicy, size: number | undefined): Deny | undefined {
+  if (size === undefined) return undefined;
+  if (!Number.isFinite(size) || size < 0) {
+    return deny("policy:arguments", `Argument size ${String(size)} is not a byte count`);
+  }
+  if (size > policy.maxArgumentBytes) {
+    return deny(
+      "config:policy.max_argument_bytes",
+      `Arguments are ${size} bytes, over the limit of ${policy.maxArgumentBytes} bytes (policy.max_argument_bytes)`,
+    );
+  }
+  return undefined;
 }
 
 function deny(rule: string, reason: string): Deny {
@@ -217,15 +231,15 @@ function checkHosts(policy: CompiledPolicy, action: Action): Deny | undefined {
 
 function checkCapsules(
   policy: CompiledPolicy,
-  action: Action,
+  action: Action | undefined,
   capsule: string | undefined,
 ): Deny | undefined {
   if (policy.blockedCapsules.length === 0) return undefined;
   const ids: string[] = [];
   if (capsule !== undefined) ids.push(capsule);
   if (
-    action.kind === "capsule_exec" || action.kind === "capsule_http" ||
-    action.kind === "capsule_file"
+    action?.kind === "capsule_exec" || action?.kind === "capsule_http" ||
+    action?.kind === "capsule_file"
   ) ids.push(action.capsule);
   for (const id of ids) {
     const hit = policy.blockedCapsules.find((r) => r.glob.matches(id));
@@ -236,13 +250,13 @@ function checkCapsules(
 
 function checkAlwaysAsk(
   policy: CompiledPolicy,
-  action: Action,
+  action: Action | undefined,
   tool: string | undefined,
 ): PolicyDecision | undefined {
   if (policy.alwaysAskTools.length === 0) return undefined;
   const names: string[] = [];
   if (tool !== undefined) names.push(tool);
-  if (action.kind === "mcp_tool") names.push(`mcp:${action.server}:${action.tool}`);
+  if (action?.kind === "mcp_tool") names.push(`mcp:${action.server}:${action.tool}`);
   for (const name of names) {
     const hit = policy.alwaysAskTools.find((r) => r.glob.matches(name));
     if (hit) {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Action } from "../action.ts";
 import { compilePolicy } from "./compile_policy.ts";
 import {
+  evaluateCallPolicy,
   evaluatePolicy,
   isInside,
   type PolicyDecision,
@@ -372,4 +373,15 @@ Deno.test("isInside() is a prefix check on whole path segments", () => {
   assert.equal(isInside("/srv/app", "/srv/app-other"), false);
   assert.equal(isInside("/srv/app", "/srv/ap"), false);
   assert.equal(isInside("/", "/anything"), true);
+});
+
+Deno.test("evaluateCallPolicy() applies size, capsule and always-ask rules to a call without actions", () => {
+  const p = policy({ max_argument_bytes: 10, always_ask_tools: ["task"], blocked_capsules: ["*"] });
+  denied(evaluateCallPolicy(p, { tool: "task", argBytes: 11 }), "config:policy.max_argument_bytes");
+  denied(
+    evaluateCallPolicy(p, { tool: "task", capsule: "c" }),
+    "config:policy.blocked_capsules[0]",
+  );
+  assert.equal(evaluateCallPolicy(p, { tool: "task", argBytes: 5 }).kind, "ask");
+  allowed(evaluateCallPolicy(p, { tool: "read_file", argBytes: 5 }));
 });

@@ -27,6 +27,7 @@ export {
   type PolicyScope,
 } from "./compile_policy.ts";
 export {
+  evaluateCallPolicy,
   evaluatePolicy,
   isInside,
   type PolicyDecision,
