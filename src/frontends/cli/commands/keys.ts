@@ -5,8 +5,9 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
-import { AstridError, cryptoRandom, toBase64Url } from "../../../core/mod.ts";
+import { isAbsolute, resolve } from "node:path";
+import { cryptoRandom, toBase64Url } from "../../../core/mod.ts";
+import { resolveHome } from "../../../config/mod.ts";
 import { fingerprintOf, type Keyring, type TrustedKey } from "../../../security/keyring.ts";
 import { generateKey, keyPaths, loadKeyring } from "../../../storage/mod.ts";
 import type { CliContext, RegisterCommand } from "../context.ts";
@@ -78,18 +79,10 @@ Examples:
     });
 };
 
-/** `$ASTRID_HOME`, or `~/.astrid`; relative values resolve against the working directory. */
+/** The home folder as config resolves it; a relative `ASTRID_HOME` is taken from the working directory. */
 function astridHome(ctx: CliContext): string {
-  const set = ctx.env["ASTRID_HOME"];
-  if (set) return isAbsolute(set) ? set : resolve(ctx.cwd, set);
-  const userHome = ctx.env["HOME"] || ctx.env["USERPROFILE"];
-  if (!userHome) {
-    throw new AstridError(
-      "KEY_MISSING",
-      "cannot find the Astrid home: neither ASTRID_HOME nor HOME is set",
-    );
-  }
-  return join(userHome, ".astrid");
+  const home = resolveHome(ctx.env);
+  return isAbsolute(home) ? home : resolve(ctx.cwd, home);
 }
 
 function iso(ms: number): string {
