@@ -13,6 +13,7 @@ import { registerNotYet } from "./not_yet.ts";
 import { registerKeysCommand } from "./commands/keys.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerInitCommand } from "./commands/init.ts";
+import { registerPolicyCommand } from "./commands/policy.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
@@ -80,14 +81,7 @@ export function buildProgram(ctx: CliContext): Command {
     "stats",
     "export",
   ], "the security-core issue");
-  registerNotYet(
-    program,
-    ctx,
-    "policy",
-    "Dry-run the security decision for one action",
-    ["check"],
-    "the security-core issue",
-  );
+  registerPolicyCommand(program, ctx);
   registerNotYet(
     program,
     ctx,
