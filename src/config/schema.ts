@@ -370,12 +370,17 @@ export type ConfigSection = keyof ConfigSchema;
 type ValueOf<F> = F extends FieldSpec<infer T, infer O> ? (O extends true ? T | undefined : T)
   : never;
 
-type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[]
-  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+// Arrays keep their mutable type so a resolved list can be passed to code
+// that takes `string[]`; the object is deeply frozen at run time anyway.
+type ReadonlyProps<T> = T extends (infer E)[] ? ReadonlyProps<E>[]
+  : T extends object ? { readonly [K in keyof T]: ReadonlyProps<T[K]> }
   : T;
 
-/** The fully resolved configuration: every key present (optional ones may be `undefined`). */
-export type ResolvedConfig = DeepReadonly<
+/**
+ * The fully resolved configuration: every key present (optional ones may be
+ * `undefined`). Deeply frozen: mutating it (even pushing to a list) throws.
+ */
+export type ResolvedConfig = ReadonlyProps<
   { [S in ConfigSection]: { [K in keyof ConfigSchema[S]]: ValueOf<ConfigSchema[S][K]> } }
 >;
 

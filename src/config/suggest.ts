@@ -9,8 +9,12 @@
 export function nearest(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  const a = input.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(input.toLowerCase(), c.toLowerCase());
+    const b = c.toLowerCase();
+    // A dropped or added unit suffix (`bash_timeout` for `bash_timeout_secs`) is a near miss.
+    const affix = a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a));
+    const d = affix ? 1 : editDistance(a, b);
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
   const limit = Math.max(2, Math.floor(input.length / 3));
