@@ -114,9 +114,12 @@ const HELP_WIDTH = 100;
 
 const ROOT_HELP_AFTER = `
 Examples:
-  $ astrid keys show              print the runtime's signing key id and fingerprint
-  $ astrid keys generate --force  rotate the signing key (old signatures still verify)
-  $ astrid chat --help            usage and examples of one command
+  $ astrid init                      create .astrid/config.toml in this folder
+  $ astrid config show --origin      the resolved config and which layer set each value
+  $ astrid policy check read_file '{"path": "/etc/shadow"}'
+                                     dry-run the decision for one tool call
+  $ astrid keys show                 the runtime's signing key id and fingerprint
+  $ astrid keys --help               usage and examples of one command
 
 Commands marked "(not yet available)" are listed so the command set is complete;
 they refuse to run until the capability lands. ASTRID_HOME overrides the home
