@@ -82,5 +82,6 @@ export function extractConfigReference(readme: string): string | undefined {
 }
 
 function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+  // `<model>` would be read as an HTML tag; `|` would end the cell.
+  return text.replaceAll("<", "&lt;").replaceAll("|", "\\|").replaceAll("\n", " ");
 }
