@@ -120,10 +120,19 @@ Deno.test("policy check prints a readable text form", () =>
       '{"path": "src/a.ts"}',
     ]);
     assert.equal(r.code, 0, r.err);
-    assert.match(
-      r.out,
-      /^decision  allow\nstage     mode\nrule      mode:guided:read\nreason    .+\nmode      guided \(escape_policy ask\)\nactions   Read file: .+\/src\/a\.ts  \[policy: allow; mode: allow mode:guided:read\]\n$/,
+    const lines = r.out.split("\n");
+    assert.deepEqual(lines.slice(0, 3), [
+      "decision  allow",
+      "stage     mode",
+      "rule      mode:guided:read",
+    ]);
+    assert.match(lines[3]!, /^reason {4}\S/);
+    assert.equal(lines[4], "mode      guided (escape_policy ask)");
+    assert.equal(
+      lines[5],
+      `actions   Read file: ${f.ws}/src/a.ts  [policy: allow; mode: allow mode:guided:read]`,
     );
+    assert.equal(lines.length, 7);
   }));
 
 Deno.test("policy check rejects bad arguments with exit 2 and names the problem", () =>
