@@ -158,7 +158,7 @@ function trustedWith(
 }
 
 async function readSigningKey(paths: KeyPaths): Promise<SigningKey | null> {
-  const text = await readGuarded(paths.signingKey, 0o077, paths.dir);
+  const text = await readGuarded(paths.signingKey, paths.dir);
   if (text === null) return null;
   const file = paths.signingKey;
   const obj = parseObject(text, file);
@@ -177,8 +177,9 @@ async function readSigningKey(paths: KeyPaths): Promise<SigningKey | null> {
 }
 
 async function readTrusted(paths: KeyPaths): Promise<ReadonlyMap<string, TrustedKey>> {
-  // Only public keys, but anyone who can write this file chooses what we trust.
-  const text = await readGuarded(paths.trusted, 0o022, paths.dir);
+  // Only public keys, but anyone who can write this file chooses what we trust;
+  // held to the same 0600 as the seed so one rule covers every key file.
+  const text = await readGuarded(paths.trusted, paths.dir);
   const out = new Map<string, TrustedKey>();
   if (text === null) return out;
   const file = paths.trusted;
@@ -218,10 +219,10 @@ async function readTrusted(paths: KeyPaths): Promise<ReadonlyMap<string, Trusted
 
 /**
  * Read a key file, or `null` when it does not exist. Refuses symlinks, files
- * larger than 64 KiB, and files (or a key folder) whose mode has any bit of
- * `forbidden` set, naming the file and the fix.
+ * larger than 64 KiB, files group or others may read or write, and a key
+ * folder others may write, naming the file and the fix.
  */
-async function readGuarded(file: string, forbidden: number, dir: string): Promise<string | null> {
+async function readGuarded(file: string, dir: string): Promise<string | null> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.lstat(file);
@@ -245,12 +246,11 @@ async function readGuarded(file: string, forbidden: number, dir: string): Promis
         `fix with 'chmod 700 ${dir}'`,
     );
   }
-  if (info.mode !== null && (info.mode & forbidden) !== 0) {
+  if (info.mode !== null && (info.mode & 0o077) !== 0) {
     throw new AstridError(
       "KEY_INVALID",
-      `key file ${file} has mode ${octal(info.mode)}: it must not be ${
-        forbidden === 0o077 ? "readable or writable" : "writable"
-      } by group or others; fix with 'chmod 600 ${file}'`,
+      `key file ${file} has mode ${octal(info.mode)}: it must not be readable or writable ` +
+        `by group or others; fix with 'chmod 600 ${file}'`,
     );
   }
   if (info.size > MAX_KEY_FILE_BYTES) {

@@ -170,13 +170,19 @@ Deno.test("loadKeyring() refuses a key file readable by group or others, naming 
   }
 });
 
-Deno.test("loadKeyring() refuses a trusted.json or key folder that others can write", async () => {
+Deno.test("loadKeyring() refuses a trusted.json open to others, or a key folder others can write", async () => {
   await withHome(async (home) => {
     await generateKey(home, deps());
     const p = keyPaths(home);
-    await Deno.chmod(p.trusted, 0o646);
-    await rejectsWith(loadKeyring(home), "KEY_INVALID", /trusted\.json has mode 0646/);
-    await Deno.chmod(p.trusted, 0o644); // public keys may be world-readable
+    for (const mode of [0o646, 0o644, 0o640]) {
+      await Deno.chmod(p.trusted, mode);
+      await rejectsWith(
+        loadKeyring(home),
+        "KEY_INVALID",
+        new RegExp(`trusted\\.json has mode 0${mode.toString(8)}.*chmod 600`),
+      );
+    }
+    await Deno.chmod(p.trusted, 0o600);
     await loadKeyring(home);
     await Deno.chmod(p.dir, 0o777);
     await rejectsWith(loadKeyring(home), "KEY_INVALID", /key folder .*keys has mode 0777/);
