@@ -62,6 +62,7 @@ export {
   DEFAULT_SYSTEM_CONFIG,
   resolveHome,
   resolveWorkspace,
+  workspaceConfigPath,
 } from "./paths.ts";
 export { redactConfig, REDACTED } from "./redact_config.ts";
 export { renderConfigToml } from "./render_config_toml.ts";

@@ -47,8 +47,13 @@ export function configPaths(options: {
   return {
     system: options.systemPath ?? (options.env?.ASTRID_SYSTEM_CONFIG || DEFAULT_SYSTEM_CONFIG),
     user: joinPath(options.home, "config.toml"),
-    workspace: joinPath(options.workspace, ".astrid", "config.toml"),
+    workspace: workspaceConfigPath(options.workspace),
   };
+}
+
+/** `<workspace>/.astrid/config.toml`. */
+export function workspaceConfigPath(workspace: string): string {
+  return joinPath(workspace, ".astrid", "config.toml");
 }
 
 /** Join path segments with `/`. */

@@ -271,3 +271,34 @@ Deno.test("astrid config subcommands have help with examples", async (t) => {
     });
   }
 });
+
+Deno.test("astrid config validate FILE treats the home config as a user layer and honours --as", async () => {
+  await using e = await setup();
+  const text = '[workspace]\nmode = "autonomous"\n';
+  await Deno.writeTextFile(`${e.home}/config.toml`, text);
+  // $HOME/.astrid/config.toml is the user config even though it sits in a ".astrid" folder.
+  const homeDefault = `${e.root}/me/.astrid`;
+  await Deno.mkdir(homeDefault, { recursive: true });
+  await Deno.writeTextFile(`${homeDefault}/config.toml`, text);
+  const r = await e.run(["config", "validate", `${homeDefault}/config.toml`], {
+    ASTRID_HOME: "",
+    HOME: `${e.root}/me`,
+  });
+  assert.equal(r.code, 0);
+  assert.equal(r.err, "");
+
+  const asWs = await e.run(["config", "validate", `${e.home}/config.toml`, "--as", "workspace"]);
+  assert.equal(asWs.code, 0);
+  assert.match(asWs.err, /workspace\.mode: "autonomous" is less strict/);
+
+  const bad = await e.run(["config", "validate", `${e.home}/config.toml`, "--as", "system"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--as <layer>' argument 'system' is invalid/);
+});
+
+Deno.test("astrid config validate --as without FILE is a usage error", async () => {
+  await using e = await setup();
+  const r = await e.run(["config", "validate", "--as", "user"]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--as needs a FILE/);
+});

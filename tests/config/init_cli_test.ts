@@ -99,3 +99,14 @@ Deno.test("astrid init --help explains and gives examples", async () => {
   assert.match(r.out, /Examples:\n {2}\$ astrid init\n/);
   assert.match(r.out, /never|left unchanged/);
 });
+
+Deno.test("astrid init refuses to write through a .astrid folder that is a symlink", async () => {
+  await using t = await temp();
+  const elsewhere = `${t.home}/elsewhere`;
+  await Deno.mkdir(elsewhere);
+  await Deno.symlink(elsewhere, `${t.ws}/.astrid`);
+  const r = await run(["init"], t.ws, t.home);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /\.astrid" is a symlink; refusing to write the workspace config through it/);
+  assert.deepEqual([...Deno.readDirSync(elsewhere)], []);
+});

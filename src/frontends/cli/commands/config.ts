@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { UsageError } from "../../../core/mod.ts";
 import {
   type ConfigFileStatus,
   configPaths,
@@ -92,27 +93,42 @@ Examples:
       "[file]",
       "validate only this file (a workspace .astrid/config.toml or a user config)",
     )
+    .addOption(
+      new Option("--as <layer>", "check FILE as this layer (default: from its path)").choices([
+        "user",
+        "workspace",
+      ]),
+    )
     .option("--json", "print JSON")
     .addHelpText(
       "after",
       `
 Exit status: 0 when valid, 1 when there are problems (all are listed).
-Without FILE, every layer is loaded as 'astrid' would load it. A FILE inside a
-'.astrid' folder is checked as a workspace layer (what it may not loosen is
-reported as warnings); any other FILE as a user layer.
+Without FILE, every layer is loaded as 'astrid' would load it. A FILE named
+'.astrid/config.toml' (other than the user config in the home folder) is
+checked as a workspace layer, so what it may not loosen is reported as
+warnings; any other FILE as a user layer. --as overrides the guess.
 
 Examples:
   $ astrid config validate
   $ astrid config validate .astrid/config.toml
-  $ astrid config validate ~/.astrid/config.toml --json`,
+  $ astrid config validate ~/.astrid/config.toml --json
+  $ astrid config validate shared.toml --as workspace`,
     )
-    .action(async (file: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (
+      file: string | undefined,
+      opts: { json?: boolean; as?: "user" | "workspace" },
+      cmd: Command,
+    ) => {
       let errors: readonly ConfigProblem[];
       let warnings: readonly ConfigProblem[];
       let files: { layer: string; path: string; exists: boolean }[];
+      if (opts.as !== undefined && file === undefined) {
+        throw new UsageError("config validate: --as needs a FILE to check");
+      }
       if (file !== undefined) {
         const path = resolveWorkspace(ctx.cwd, file);
-        const kind = /(^|\/)\.astrid\/[^/]+$/.test(path) ? "workspace" : "user";
+        const kind = opts.as ?? guessLayer(path, ctx.env);
         const r = await validateConfigFile(path, kind);
         [errors, warnings, files] = [r.errors, r.warnings, [{
           layer: kind,
@@ -173,6 +189,13 @@ Examples:
       ctx.io.stdout(`${rows.join("\n")}\n`);
     });
 };
+
+/** A `.astrid/config.toml` is a workspace file, unless it is the user's own config. */
+function guessLayer(path: string, env: CliContext["env"]): "user" | "workspace" {
+  const home = env.ASTRID_HOME || env.HOME ? resolveHome(env) : undefined;
+  if (home !== undefined && path === configPaths({ home, workspace: "/" }).user) return "user";
+  return /(^|\/)\.astrid\/config\.toml$/.test(path) ? "workspace" : "user";
+}
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -8,7 +8,11 @@
 
 import type { Command } from "commander";
 import { AstridError, UsageError } from "../../../core/mod.ts";
-import { configPaths, renderWorkspaceTemplate, resolveWorkspace } from "../../../config/mod.ts";
+import {
+  renderWorkspaceTemplate,
+  resolveWorkspace,
+  workspaceConfigPath,
+} from "../../../config/mod.ts";
 import type { GlobalOptions, RegisterCommand } from "../context.ts";
 
 /** Register `init`. */
@@ -31,9 +35,11 @@ Examples:
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
       const workspace = resolveWorkspace(ctx.cwd, globals.workspace);
-      const path = configPaths({ home: "", workspace, systemPath: "" }).workspace;
+      const path = workspaceConfigPath(workspace);
       await requireFolder(workspace);
-      const created = await createOnce(`${workspace}/.astrid`, path, renderWorkspaceTemplate());
+      const folder = path.slice(0, path.lastIndexOf("/"));
+      await refuseSymlink(folder);
+      const created = await createOnce(folder, path, renderWorkspaceTemplate());
       if (opts.json) {
         ctx.io.stdout(`${JSON.stringify({ path, created })}\n`);
       } else if (created) {
@@ -57,6 +63,28 @@ async function requireFolder(path: string): Promise<void> {
     throw e;
   }
   if (!info.isDirectory) throw new UsageError(`workspace "${path}" is not a folder`);
+}
+
+/**
+ * A repository could ship `.astrid` as a symlink to somewhere else; writing
+ * through it would put a file outside the workspace.
+ */
+async function refuseSymlink(folder: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.lstat(folder);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  if (info.isSymlink || !info.isDirectory) {
+    throw new AstridError(
+      "CONFIG_INVALID",
+      `"${folder}" is ${
+        info.isSymlink ? "a symlink" : "not a folder"
+      }; refusing to write the workspace config through it`,
+    );
+  }
 }
 
 /** Write `text` to `path` unless something is already there; true when written. */
