@@ -46,6 +46,8 @@ export type Action =
     inlineEval?: boolean;
     /** The shell parser could not read the line: asks, or denies where asking is impossible. */
     unparseable?: boolean;
+    /** Some paths depend on expansions (`cat $F`, `rm *`): only their static prefixes are listed. */
+    unknownPaths?: boolean;
   }
   | { kind: "network"; host: string; port: number; method?: string; url?: string }
   | { kind: "mcp_tool"; server: string; tool: string; args?: JsonValue }

@@ -138,11 +138,22 @@ function classify(tool: string, args: unknown, ctx: Ctx): Action[] {
       a.optionalPositive("timeout_secs");
       const r = commandActions(command, ctx.cwd, ctx.probe);
       if (!r.ok) throw new Unresolvable(`bash: ${r.reason}`);
-      return r.actions.map((act) =>
-        act.kind === "file_read" || act.kind === "file_write" || act.kind === "file_delete"
-          ? { ...act, inWorkspace: isInside(ctx.workspace, act.path) }
-          : act
-      );
+      const unknownPaths = r.analysis.ok &&
+        (r.analysis as { hasUnknownPaths?: boolean }).hasUnknownPaths === true;
+      return r.actions.map((act): Action => {
+        if (act.kind === "command") return unknownPaths ? { ...act, unknownPaths: true } : act;
+        if (act.kind !== "file_read" && act.kind !== "file_write" && act.kind !== "file_delete") {
+          return act;
+        }
+        // The analyser leaves `~` unexpanded; resolved against cwd it would
+        // look like a harmless workspace path (`~/.bashrc` -> `<ws>/~/.bashrc`).
+        if (act.path.split("/").includes("~")) {
+          throw new Unresolvable(
+            `bash: path "${act.path}" goes through "~" (the home folder), which is not resolved here`,
+          );
+        }
+        return { ...act, inWorkspace: isInside(ctx.workspace, act.path) };
+      });
     }
     case "task": {
       // Sub-agents are the runtime's business: each of their own calls is classified.

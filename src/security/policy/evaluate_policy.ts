@@ -46,11 +46,12 @@ export function evaluatePolicy(
   action: Action,
   meta: PolicyMeta = {},
 ): PolicyDecision {
+  const hosts = checkHosts(policy, action);
   const denied = checkSize(policy, meta.argBytes) ?? checkCommands(policy, action) ??
-    checkPaths(policy, action) ?? checkHosts(policy, action) ??
+    checkPaths(policy, action) ?? (hosts?.kind === "deny" ? hosts : undefined) ??
     checkCapsules(policy, action, meta.capsule);
   if (denied) return denied;
-  return checkAlwaysAsk(policy, action, meta.tool) ?? ALLOW;
+  return checkAlwaysAsk(policy, action, meta.tool) ?? hosts ?? ALLOW;
 }
 
 /**
@@ -93,10 +94,11 @@ function checkCommands(policy: CompiledPolicy, action: Action): Deny | undefined
   if (action.kind !== "command") return undefined;
   const exes = action.executables ?? [];
   // Where the analyser could not see every program (an unreadable line, code
-  // passed to `python -c`, an unanalysed action), every word of the raw text
+  // passed to `python -c`, a `<dynamic>` program name such as `$(echo sudo)`,
+  // an unanalysed action), every word of the raw text
   // counts: "sudo is always blocked" must hold even if a human would approve.
   const opaque = action.executables === undefined || action.unparseable === true ||
-    action.inlineEval === true;
+    action.inlineEval === true || exes.some((e) => e.startsWith("<"));
   for (const exe of opaque ? [...exes, ...words(action.command)] : exes) {
     // `/usr/bin/sudo`, `./sudo` and `SUDO` are all sudo to the policy.
     const trimmed = exe.replace(/\/+$/, "");
@@ -196,12 +198,15 @@ function inside(root: string, path: string): boolean {
   return path === root || (path.startsWith(root) && path.charCodeAt(root.length) === 47);
 }
 
-function checkHosts(policy: CompiledPolicy, action: Action): Deny | undefined {
+function checkHosts(policy: CompiledPolicy, action: Action): PolicyDecision | undefined {
   if (action.kind !== "network" && action.kind !== "capsule_http") return undefined;
   const where = `${action.host}:${action.port}`;
   const port = action.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     return deny("policy:host:invalid", `Connecting to "${where}" is denied: invalid port`);
+  }
+  if (PLACEHOLDER.test(action.host) || port === 0) {
+    return checkUnknownHost(policy, action.host, port);
   }
   const host = normalizeHost(action.host);
   if (host === undefined) {
@@ -225,6 +230,52 @@ function checkHosts(policy: CompiledPolicy, action: Action): Deny | undefined {
         JSON.stringify(policy.allowedHosts.map((r) => r.pattern))
       }`,
     );
+  }
+  return undefined;
+}
+
+/** `<git-remote>`, `<listen>`, `<dynamic>`: the command analyser could not tell where. */
+const PLACEHOLDER = /^<[a-z-]+>$/;
+
+/**
+ * A destination the analyser could not pin down (a git remote name, an
+ * expansion, a listening socket, or port 0 = unknown). It cannot be proven to
+ * match `allowed_hosts`, so an allow list denies it; it cannot be proven to
+ * miss `denied_hosts`, so deny rules make it ask (a human sees the command).
+ */
+function checkUnknownHost(
+  policy: CompiledPolicy,
+  rawHost: string,
+  port: number,
+): PolicyDecision | undefined {
+  const known = PLACEHOLDER.test(rawHost) ? undefined : normalizeHost(rawHost);
+  const where = `"${rawHost}${port === 0 ? "" : `:${port}`}"`;
+  if (known !== undefined) {
+    // Known host, unknown port: a port-less deny rule still decides.
+    const hit = policy.deniedHosts.find((r) =>
+      r.host.port === undefined && r.host.matches(known, 0)
+    );
+    if (hit) return deny(hit.rule, `Connecting to ${where} (any port) is denied by ${source(hit)}`);
+    if (
+      policy.allowedHosts.length > 0 &&
+      policy.allowedHosts.some((r) => r.host.port === undefined && r.host.matches(known, 0))
+    ) return undefined;
+  }
+  if (policy.allowedHosts.length > 0) {
+    return deny(
+      "config:policy.allowed_hosts",
+      `Connecting to ${where} is denied: the destination is not known exactly, so it cannot be matched against policy.allowed_hosts ${
+        JSON.stringify(policy.allowedHosts.map((r) => r.pattern))
+      }`,
+    );
+  }
+  if (policy.deniedHosts.length > 0) {
+    return {
+      kind: "ask",
+      rule: "policy:host:unknown",
+      reason:
+        `The destination ${where} is not known exactly, so policy.denied_hosts cannot rule it out: a human must look`,
+    };
   }
   return undefined;
 }

@@ -385,3 +385,61 @@ Deno.test("evaluateCallPolicy() applies size, capsule and always-ask rules to a 
   assert.equal(evaluateCallPolicy(p, { tool: "task", argBytes: 5 }).kind, "ask");
   allowed(evaluateCallPolicy(p, { tool: "read_file", argBytes: 5 }));
 });
+
+Deno.test("evaluatePolicy() reads blocked words when the program name is dynamic", () => {
+  const a: Action = {
+    kind: "command",
+    command: "$(echo sudo) id",
+    cwd: WS,
+    executables: ["<dynamic>"],
+  };
+  denied(evaluatePolicy(policy(), a), "floor:command:sudo");
+  allowed(evaluatePolicy(policy(), { ...a, command: "$X id" }));
+});
+
+Deno.test("evaluatePolicy() handles destinations the analyser could not pin down", async (t) => {
+  const remote = net("<git-remote>", 0);
+  await t.step("no host rules: no objection", () => allowed(evaluatePolicy(policy(), remote)));
+  await t.step("allow list: deny, it cannot be matched", () => {
+    denied(
+      evaluatePolicy(policy({ allowed_hosts: ["github.com"] }), remote),
+      "config:policy.allowed_hosts",
+      "<git-remote>",
+    );
+    denied(
+      evaluatePolicy(policy({ allowed_hosts: ["*"] }), net("<dynamic>", 0)),
+      "config:policy.allowed_hosts",
+    );
+  });
+  await t.step("deny list only: ask a human", () => {
+    const d = evaluatePolicy(policy({ denied_hosts: ["evil.com"] }), remote);
+    assert.deepEqual([d.kind, d.kind !== "allow" && d.rule], ["ask", "policy:host:unknown"]);
+  });
+  await t.step("known host, unknown port", () => {
+    denied(
+      evaluatePolicy(policy({ denied_hosts: ["evil.com"] }), net("evil.com", 0)),
+      "config:policy.denied_hosts[0]",
+    );
+    assert.equal(
+      evaluatePolicy(policy({ denied_hosts: ["evil.com:22"] }), net("evil.com", 0)).kind,
+      "ask",
+    );
+    allowed(evaluatePolicy(policy({ allowed_hosts: ["github.com"] }), net("github.com", 0)));
+    denied(
+      evaluatePolicy(policy({ allowed_hosts: ["github.com:443"] }), net("github.com", 0)),
+      "config:policy.allowed_hosts",
+    );
+  });
+  await t.step("a policy ask never hides a later deny", () => {
+    const p = policy({ denied_hosts: ["evil.com"], blocked_capsules: ["c"] });
+    const a: Action = {
+      kind: "capsule_http",
+      capsule: "c",
+      host: "<dynamic>",
+      port: 0,
+      url: "",
+      method: "GET",
+    };
+    denied(evaluatePolicy(p, a), "config:policy.blocked_capsules[0]");
+  });
+});

@@ -9,6 +9,8 @@
  * | write / delete inside          | ask                  | ask    | allow      |
  * | command, cwd inside            | ask                  | ask    | allow      |
  * | inline eval / unparseable line | ask                  | ask    | ask        |
+ * | program from an expansion      | ask                  | ask    | ask        |
+ * | command with unknown paths     | ask                  | ask    | ask        |
  * | network, MCP tool              | ask                  | ask    | ask        |
  * | capsule use                    | ask                  | ask    | allow      |
  * | transmit, pay, access, grant   | ask                  | ask    | ask        |
@@ -105,7 +107,23 @@ export function modeDecision(
           `The command passes code inline: ${quote(action.command)} needs a human in every mode`,
         );
       }
+      if (action.executables?.some((e) => e.startsWith("<"))) {
+        return ask(
+          "mode:dynamic_program",
+          `The program of ${
+            quote(action.command)
+          } depends on an expansion: it needs a human in every mode`,
+        );
+      }
       if (m === "autonomous") {
+        if (action.unknownPaths) {
+          return ask(
+            "mode:autonomous:unknown_paths",
+            `Some paths of ${
+              quote(action.command)
+            } depend on expansions, so autonomous mode cannot tell they stay inside the workspace`,
+          );
+        }
         return allow(
           "mode:autonomous:command",
           `Autonomous mode runs commands inside the workspace`,

@@ -174,3 +174,24 @@ Deno.test("modeDecision(): policy.allowed_paths count as inside the workspace", 
   assert.equal(modeDecision(write("/tmp/other"), s, policy).kind, "deny");
   assert.equal(modeDecision(write("/tmp/scratch/a"), settings("guided"), policy).kind, "ask");
 });
+
+Deno.test("modeDecision(): a program chosen by an expansion asks in every mode", () => {
+  const all = { safe: "ask", guided: "ask", autonomous: "ask" };
+  assert.deepEqual(kinds(command({ command: "$X id", executables: ["<dynamic>"] })), all);
+  assert.equal(
+    modeDecision(command({ executables: ["ls", "<dynamic>"] }), settings("autonomous"), scope).rule,
+    "mode:dynamic_program",
+  );
+});
+
+Deno.test("modeDecision(): autonomous asks when a command's paths are not all known", () => {
+  assert.deepEqual(kinds(command({ command: "cat $F", unknownPaths: true })), {
+    safe: "ask",
+    guided: "ask",
+    autonomous: "ask",
+  });
+  assert.equal(
+    modeDecision(command({ unknownPaths: true }), settings("autonomous"), scope).rule,
+    "mode:autonomous:unknown_paths",
+  );
+});
