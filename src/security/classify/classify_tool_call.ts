@@ -14,6 +14,7 @@
 import type { JsonValue } from "../../core/mod.ts";
 import type { Action } from "../action.ts";
 import { commandActions } from "../command/command_actions.ts";
+import type { CommandAnalysis } from "../command/command_analysis.ts";
 import { canonicalizePath } from "../path/canonicalize_path.ts";
 import type { FsProbe } from "../path/fs_probe.ts";
 import { isInside } from "../policy/evaluate_policy.ts";
@@ -138,22 +139,7 @@ function classify(tool: string, args: unknown, ctx: Ctx): Action[] {
       a.optionalPositive("timeout_secs");
       const r = commandActions(command, ctx.cwd, ctx.probe);
       if (!r.ok) throw new Unresolvable(`bash: ${r.reason}`);
-      const unknownPaths = r.analysis.ok &&
-        (r.analysis as { hasUnknownPaths?: boolean }).hasUnknownPaths === true;
-      return r.actions.map((act): Action => {
-        if (act.kind === "command") return unknownPaths ? { ...act, unknownPaths: true } : act;
-        if (act.kind !== "file_read" && act.kind !== "file_write" && act.kind !== "file_delete") {
-          return act;
-        }
-        // The analyser leaves `~` unexpanded; resolved against cwd it would
-        // look like a harmless workspace path (`~/.bashrc` -> `<ws>/~/.bashrc`).
-        if (act.path.split("/").includes("~")) {
-          throw new Unresolvable(
-            `bash: path "${act.path}" goes through "~" (the home folder), which is not resolved here`,
-          );
-        }
-        return { ...act, inWorkspace: isInside(ctx.workspace, act.path) };
-      });
+      return bashActions(r.actions, r.analysis, ctx);
     }
     case "task": {
       // Sub-agents are the runtime's business: each of their own calls is classified.
@@ -171,6 +157,49 @@ function classify(tool: string, args: unknown, ctx: Ctx): Action[] {
         }, or mcp:<server>:<tool>)`,
       );
   }
+}
+
+/**
+ * Complete and mark what `commandActions` returned. Defensive on purpose:
+ * removed paths the analyser lists are added as deletes when no delete
+ * action came back for them, so `rm /etc/x` can never pass as a plain
+ * command; a command whose paths are partly unknown is flagged for the mode.
+ */
+function bashActions(actions: readonly Action[], analysis: CommandAnalysis, ctx: Ctx): Action[] {
+  const out: Action[] = [];
+  for (const act of actions) {
+    if (act.kind === "command") {
+      out.push(analysis.ok && analysis.hasUnknownPaths ? { ...act, unknownPaths: true } : act);
+    } else if (
+      act.kind === "file_read" || act.kind === "file_write" || act.kind === "file_delete"
+    ) {
+      out.push(marked(act, ctx));
+    } else out.push(act);
+  }
+  if (analysis.ok) {
+    for (const p of analysis.deletePaths) {
+      const c = canonicalizePath(p, ctx.cwd, ctx.probe);
+      if (!c.ok) throw new Unresolvable(`bash: cannot resolve path "${p}": ${c.reason}`);
+      if (!out.some((a) => a.kind === "file_delete" && a.path === c.path)) {
+        out.push(marked({ kind: "file_delete", path: c.path }, ctx));
+      }
+    }
+  }
+  return out;
+}
+
+function marked<A extends Extract<Action, { path: string; inWorkspace?: boolean }>>(
+  act: A,
+  ctx: Ctx,
+): A {
+  // The analyser leaves `~` unexpanded; resolved against cwd it would look
+  // like a harmless workspace path (`~/.bashrc` -> `<ws>/~/.bashrc`).
+  if (act.path.split("/").includes("~")) {
+    throw new Unresolvable(
+      `bash: path "${act.path}" goes through "~" (the home folder), which is not resolved here`,
+    );
+  }
+  return { ...act, inWorkspace: isInside(ctx.workspace, act.path) };
 }
 
 function file(kind: "file_read" | "file_write", input: string, ctx: Ctx): Action {

@@ -14,6 +14,7 @@
  * | network, MCP tool              | ask                  | ask    | ask        |
  * | capsule use                    | ask                  | ask    | allow      |
  * | transmit, pay, access, grant   | ask                  | ask    | ask        |
+ * | `/dev/null`, `/dev/zero`, `/dev/urandom` (the floor's exceptions) | allow |||
  * | anything outside the workspace | `escape_policy`: ask, or deny         |||
  *
  * "Inside" is decided on the canonical path against the canonical root
@@ -35,6 +36,7 @@ import { type Action, unreachable } from "../action.ts";
 import { compileGlob } from "../glob.ts";
 import { escapeGlob, type GlobRule } from "./compile_policy.ts";
 import { isInside, unsafePathReason } from "./evaluate_policy.ts";
+import { FLOOR_DEV_EXCEPTIONS } from "./policy_floor.ts";
 
 /** `[workspace] mode`. */
 export type WorkspaceMode = "safe" | "guided" | "autonomous";
@@ -176,6 +178,10 @@ function fileDecision(
     if (hit !== undefined) {
       return allow("mode:read_allowlist", `"${path}" matches workspace.read_allowlist "${hit}"`);
     }
+  }
+  if (op !== "delete" && FLOOR_DEV_EXCEPTIONS[op].includes(path)) {
+    // `2>/dev/null`, `head -c 16 /dev/urandom`: nothing leaves, nothing changes.
+    return allow("mode:harmless_device", `"${path}" is a harmless device (see the policy floor)`);
   }
   if (!within(path, scope)) return escape(`${verb} "${path}"`, settings, scope);
   if (op === "read") {

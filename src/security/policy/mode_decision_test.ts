@@ -195,3 +195,13 @@ Deno.test("modeDecision(): autonomous asks when a command's paths are not all kn
     "mode:autonomous:unknown_paths",
   );
 });
+
+Deno.test("modeDecision(): the floor's harmless devices are not escapes", () => {
+  const allowAll = { safe: "allow", guided: "allow", autonomous: "allow" };
+  assert.deepEqual(kinds(write("/dev/null"), { escape_policy: "deny" }), allowAll);
+  assert.deepEqual(kinds(read("/dev/urandom"), { escape_policy: "deny" }), allowAll);
+  assert.deepEqual(kinds(read("/dev/zero"), { escape_policy: "deny" }), allowAll);
+  assert.equal(kinds(write("/dev/zero"), { escape_policy: "deny" }).autonomous, "deny");
+  assert.equal(kinds(del("/dev/null"), { escape_policy: "deny" }).autonomous, "deny");
+  assert.equal(kinds(write("/dev/tty"), { escape_policy: "ask" }).autonomous, "ask");
+});
