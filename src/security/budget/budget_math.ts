@@ -94,29 +94,32 @@ export function planReservation(
     session.spentMicros + session.reservedMicros,
     sessionAfter,
   );
-  if (limits.workspace_usd !== undefined && workspace) {
-    const wsLimit = usdToMicros(limits.workspace_usd);
+  if (workspace) {
+    // Workspace spending is tracked even without a limit, so a limit set later counts it.
     const wsAfter = workspace.spentMicros + workspace.reservedMicros + amountMicros;
-    if (wsAfter > wsLimit) {
-      return {
-        kind: "deny",
-        limit: "workspace",
-        reason: `workspace budget exhausted: $${
-          fmt(workspace.spentMicros + workspace.reservedMicros)
-        } of $${fmt(wsLimit)} used, this action needs $${fmt(amountMicros)}`,
-      };
+    if (limits.workspace_usd !== undefined) {
+      const wsLimit = usdToMicros(limits.workspace_usd);
+      if (wsAfter > wsLimit) {
+        return {
+          kind: "deny",
+          limit: "workspace",
+          reason: `workspace budget exhausted: $${
+            fmt(workspace.spentMicros + workspace.reservedMicros)
+          } of $${fmt(wsLimit)} used, this action needs $${fmt(amountMicros)}`,
+        };
+      }
+      warning ??= crossed(
+        "workspace",
+        limits.warn_ratio,
+        wsLimit,
+        workspace.spentMicros + workspace.reservedMicros,
+        wsAfter,
+      );
     }
     workspaceNext = {
       spentMicros: workspace.spentMicros,
       reservedMicros: workspace.reservedMicros + amountMicros,
     };
-    warning ??= crossed(
-      "workspace",
-      limits.warn_ratio,
-      wsLimit,
-      workspace.spentMicros + workspace.reservedMicros,
-      wsAfter,
-    );
   }
   const sessionNext = {
     spentMicros: session.spentMicros,
