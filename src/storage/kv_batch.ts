@@ -26,8 +26,10 @@
  * reads it observed were validated by that commit, because a failure decided
  * on a stale read must be retried like everything else. A check conflict, or
  * SQLite's `database is locked` when two processes write one file, rebuilds
- * and retries the batch with jittered exponential backoff; after
- * `maxAttempts` the jobs fail with `AstridError("STORE_CONFLICT")`. A commit
+ * and retries the batch: after a conflict with jittered exponential backoff
+ * (failing with `AstridError("STORE_CONFLICT")` after `maxAttempts`), while
+ * the file is locked by polling every few milliseconds (failing after
+ * `busyTimeoutMs`). A commit
  * that Deno KV rejects for size (see the limits below) is retried with every
  * job in a batch of its own, so only the offending job fails.
  *
@@ -104,9 +106,17 @@ export interface BatchJob<R> {
 export interface KvBatcherOptions {
   /** Most jobs in one commit (KV limits may cut a batch shorter). Default 500. */
   readonly maxJobs?: number;
-  /** Attempts per job before it fails with `STORE_CONFLICT`. Default 64. */
+  /** Check conflicts per job before it fails with `STORE_CONFLICT`. Default 256. */
   readonly maxAttempts?: number;
-  /** Backoff after a conflict: random in [0, min(maxMs, baseMs * 2^attempt)). Default 1 and 25. */
+  /** How long a job may keep meeting `database is locked` before it fails. Default 10,000 ms. */
+  readonly busyTimeoutMs?: number;
+  /** Upper bound of the random pause before retrying a locked commit. Default 2 ms. */
+  readonly busyPollMs?: number;
+  /**
+   * Backoff after a conflict: random in [0, min(maxMs, baseMs * 2^attempt)). Default 0.5
+   * and 8: short, because a long pause lets a busy writer in another process win
+   * every race (measured: 25 ms starved the other process for a whole run).
+   */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** Keys remembered by the read cache. Default 4096; 0 turns it off. */
   readonly cacheSize?: number;
@@ -139,6 +149,8 @@ interface Pending {
   attempts: number;
   /** Run in a batch of its own (after a batch commit threw for size). */
   solo: boolean;
+  /** When its commits started failing with `database is locked` (ms, `performance.now()`). */
+  busySince?: number;
   /** Taken into a batch: can no longer be aborted. */
   taken: boolean;
 }
@@ -163,6 +175,8 @@ export class KvBatcher {
   readonly #kv: Deno.Kv;
   readonly #maxJobs: number;
   readonly #maxAttempts: number;
+  readonly #busyTimeoutMs: number;
+  readonly #busyPollMs: number;
   readonly #backoff: { baseMs: number; maxMs: number };
   readonly #cacheSize: number;
   readonly #random: () => number;
@@ -182,8 +196,10 @@ export class KvBatcher {
   constructor(kv: Deno.Kv, options: KvBatcherOptions = {}) {
     this.#kv = kv;
     this.#maxJobs = positive(options.maxJobs ?? 500, "maxJobs");
-    this.#maxAttempts = positive(options.maxAttempts ?? 64, "maxAttempts");
-    this.#backoff = options.backoff ?? { baseMs: 1, maxMs: 25 };
+    this.#maxAttempts = positive(options.maxAttempts ?? 256, "maxAttempts");
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    this.#busyPollMs = options.busyPollMs ?? 2;
+    this.#backoff = options.backoff ?? { baseMs: 0.5, maxMs: 8 };
     this.#cacheSize = options.cacheSize ?? 4096;
     this.#random = options.random ?? Math.random;
   }
@@ -353,18 +369,42 @@ export class KvBatcher {
       }
       // Conflict or busy: drop what we knew about the keys we checked, back off, rebuild.
       state.forgetChecked();
+      if (outcome.kind === "busy") {
+        // Another process holds SQLite's write lock (Deno KV sets no busy timeout). Poll
+        // quickly with jitter: the holder releases it between its commits for only a
+        // moment, and an exponential backoff would let a busy writer starve us.
+        const now = performance.now();
+        const again: Pending[] = [];
+        for (const b of built) {
+          b.p.busySince ??= now;
+          if (now - b.p.busySince > this.#busyTimeoutMs) {
+            this.#settle(b.p, {
+              ok: false,
+              error: new AstridError(
+                "STORE_CONFLICT",
+                `the KV file stayed locked by another process for ${
+                  Math.round(now - b.p.busySince)
+                } ms`,
+                { cause: outcome.error },
+              ),
+            });
+          } else again.push(b.p);
+        }
+        await sleep(this.#random() * this.#busyPollMs);
+        return [...again, ...deferred];
+      }
       const again: Pending[] = [];
       let maxAttempt = 0;
       for (const b of built) {
         b.p.attempts++;
+        b.p.busySince = undefined;
         maxAttempt = Math.max(maxAttempt, b.p.attempts);
         if (b.p.attempts >= this.#maxAttempts) {
           this.#settle(b.p, {
             ok: false,
             error: new AstridError(
               "STORE_CONFLICT",
-              `KV commit still conflicting after ${b.p.attempts} attempts (${outcome.kind}); another writer keeps changing the keys this job reads`,
-              { cause: outcome.kind === "busy" ? outcome.error : undefined },
+              `KV commit still conflicting after ${b.p.attempts} attempts; another writer keeps changing the keys this job reads`,
             ),
           });
         } else again.push(b.p);
