@@ -240,7 +240,13 @@ export const CONFIG_SCHEMA = {
     timeout_secs: field(
       intKind(1),
       300,
-      "Seconds to wait for an answer before the request expires into a denial",
+      "Seconds to wait for an answer before the request is queued for `astrid approvals`",
+      { workspace: LOWER },
+    ),
+    queue_ttl_secs: field(
+      intKind(1),
+      86_400,
+      "Seconds a queued request waits for `astrid approvals` before it expires into a denial",
       { workspace: LOWER },
     ),
     always_ttl_secs: field(intKind(1), 3600, "Lifetime of an Allow Always token, in seconds", {
