@@ -14,6 +14,7 @@ import { registerKeysCommand } from "./commands/keys.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerInitCommand } from "./commands/init.ts";
 import { registerPolicyCommand } from "./commands/policy.ts";
+import { registerAuditCommand } from "./commands/audit.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
@@ -74,13 +75,7 @@ export function buildProgram(ctx: CliContext): Command {
     "stop",
     "tools",
   ], "the capsules issue");
-  registerNotYet(program, ctx, "audit", "View and verify the audit log", [
-    "list",
-    "show",
-    "verify",
-    "stats",
-    "export",
-  ], "the security-core issue");
+  registerAuditCommand(program, ctx);
   registerPolicyCommand(program, ctx);
   registerNotYet(
     program,
