@@ -15,6 +15,7 @@
 
 import type { Permission } from "../../security/action.ts";
 import { type CapabilityToken, parseResource, parseToken } from "../../security/capability/mod.ts";
+import { retryWhileBusy } from "../kv_retry.ts";
 
 /** A revocation record. */
 export interface Revocation {
@@ -47,7 +48,7 @@ export class KvTokenStore implements TokenStore {
     const op = this.kv.atomic().check({ key: ["tokens", "t", token.id], versionstamp: null })
       .set(["tokens", "t", token.id], token);
     for (const p of token.permissions) op.set(["tokens", "by", p, scheme.scheme, token.id], true);
-    const r = await op.commit();
+    const r = await retryWhileBusy(() => op.commit());
     if (!r.ok) throw new Error(`token id ${token.id} already exists`);
   }
 
@@ -85,7 +86,7 @@ export class KvTokenStore implements TokenStore {
 
   async revoke(id: string, revocation: Revocation): Promise<boolean> {
     if (!(await this.kv.get(["tokens", "t", id])).value) return false;
-    await this.kv.set(["tokens", "revoked", id], revocation);
+    await retryWhileBusy(() => this.kv.set(["tokens", "revoked", id], revocation));
     return true;
   }
 
@@ -99,7 +100,9 @@ export class KvTokenStore implements TokenStore {
 
   async consume(id: string, at: number): Promise<boolean> {
     const key = ["tokens", "used", id];
-    const r = await this.kv.atomic().check({ key, versionstamp: null }).set(key, { at }).commit();
+    const r = await retryWhileBusy(() =>
+      this.kv.atomic().check({ key, versionstamp: null }).set(key, { at }).commit()
+    );
     return r.ok;
   }
 
