@@ -32,6 +32,8 @@ export interface RunEnv {
   readonly depth: number;
   /** A `PATH=` prefix assignment applies to this command. */
   readonly pathChanged: boolean;
+  /** Variables assigned for this command only (`FOO=1 cmd`). */
+  readonly assigned: readonly string[];
 }
 
 /** Thrown when a nested command string (`sh -c '...'`) cannot be parsed. */
@@ -84,7 +86,7 @@ export class Collector {
     env: RunEnv,
     inlineEval = false,
   ): number {
-    this.commands.push({ name, executable, args, via: env.via, inlineEval });
+    this.commands.push({ name, executable, args, via: env.via, env: env.assigned, inlineEval });
     if (inlineEval) this.inlineEval = true;
     return this.commands.length - 1;
   }
@@ -113,7 +115,8 @@ export class Collector {
   }
 
   addStaticPath(kind: PathKind, path: string, cwd: Cwds, tilde = false): void {
-    if (path === "" || FD_ALIAS.test(path)) return;
+    // `-` is standard input or output; /dev/stdout and friends are open descriptors.
+    if (path === "" || path === "-" || FD_ALIAS.test(path)) return;
     let abs: string[];
     if (tilde) {
       const home = this.expandTilde(path, cwd);
@@ -122,11 +125,11 @@ export class Collector {
         return;
       }
       abs = home;
-    } else if (path.startsWith("/")) abs = [posix.normalize(path)];
+    } else if (path.startsWith("/")) abs = [joinPath("/", path)];
     else if (cwd === null) {
       this.hasUnknownPaths = true;
       return;
-    } else abs = cwd.map((c) => posix.resolve(c, path));
+    } else abs = cwd.map((c) => joinPath(c, path));
     for (const p of abs) {
       const key = `${kind}\0${p}`;
       if (this.seen.has(key)) continue;
@@ -148,26 +151,33 @@ export class Collector {
     if (user === "") {
       // Kept literal (not normalized: `~/..` must not turn into a relative path).
       if (this.home === undefined) return [path];
-      return [posix.resolve(this.home, "." + rest)];
+      return [joinPath(this.home, "." + rest)];
     }
-    if (user === "+") return cwd === null ? null : cwd.map((c) => posix.resolve(c, "." + rest));
+    if (user === "+") return cwd === null ? null : cwd.map((c) => joinPath(c, "." + rest));
     return [path];
   }
 
-  /** Resolve a `cd` target against the current working folders. */
-  changeDir(target: Arg | undefined, cwd: Cwds): Cwds {
+  /**
+   * Resolve a `cd` target against the current working folders. Bash's `cd`
+   * is logical by default (`..` drops the previous name, as here); `cd -P`
+   * is physical, so there `..` is kept for the canonicalizer to resolve.
+   */
+  changeDir(target: Arg | undefined, cwd: Cwds, physical = false): Cwds {
     if (target === undefined) {
       return this.home === undefined || this.homeChanged ? null : [this.home];
     }
     if (target.text === null || target.pattern || target.text === "-") return null;
     const t = target.text;
+    const join = physical ? joinPath : posix.resolve;
     if (target.tilde) {
       const home = this.expandTilde(t, cwd);
-      return home === null || home.some((h) => !h.startsWith("/")) ? null : home;
+      return home === null || home.some((h) => !h.startsWith("/"))
+        ? null
+        : home.map((h) => join("/", h));
     }
-    if (t.startsWith("/")) return [posix.normalize(t)];
+    if (t.startsWith("/")) return [join("/", t)];
     if (cwd === null || this.cdpathSet) return null;
-    return cwd.map((c) => posix.resolve(c, t));
+    return cwd.map((c) => join(c, t));
   }
 
   addNetwork(host: string, port: number, program: string, url?: string): void {
@@ -209,4 +219,14 @@ export function sameCwds(a: Cwds, b: Cwds): boolean {
   if (a === b) return true;
   if (a === null || b === null || a.length !== b.length) return false;
   return a.every((c) => b.includes(c));
+}
+
+/**
+ * `rel` made absolute against `base` without collapsing `..`: after a
+ * symlink, `..` means the link target's parent to the kernel, so it is left
+ * for the canonicalizer. Empty and `.` segments are dropped.
+ */
+export function joinPath(base: string, rel: string): string {
+  const abs = rel.startsWith("/") ? rel : `${base}/${rel}`;
+  return "/" + abs.split("/").filter((s) => s !== "" && s !== ".").join("/");
 }

@@ -90,9 +90,21 @@ export function analyzeCommand(
         col.position,
       );
     }
-    return walkList(col, r.script.body, { ...env, via: [...env.via, label], depth: env.depth + 1 });
+    return walkList(col, r.script.body, {
+      ...env,
+      via: [...env.via, label],
+      depth: env.depth + 1,
+      assigned: [],
+    });
   });
-  const env: RunEnv = { cwd: [cwd], via: [], stdin: INHERIT, depth: 0, pathChanged: false };
+  const env: RunEnv = {
+    cwd: [cwd],
+    via: [],
+    stdin: INHERIT,
+    depth: 0,
+    pathChanged: false,
+    assigned: [],
+  };
   try {
     walkList(col, parsed.script.body, env);
   } catch (e) {
@@ -228,7 +240,8 @@ function walkSimple(col: Collector, cmd: SimpleCommand, env: RunEnv): Cwds {
     if (applyAssignment(col, a.name, value, env, scope)) pathChanged = true;
   }
   if (cmd.words.length === 0) return env.cwd;
-  return runCommand(col, cmd.words.map(wordValue), { ...env, stdin, pathChanged });
+  const assigned = cmd.assignments.map((a) => a.name);
+  return runCommand(col, cmd.words.map(wordValue), { ...env, stdin, pathChanged, assigned });
 }
 
 /** File redirections are paths; here-documents and here-strings become the standard input. */

@@ -22,6 +22,8 @@ export interface AnalyzedCommand {
   readonly args: readonly string[];
   /** The wrappers that were peeled off to find it, outermost first (`env`, `sh -c`). */
   readonly via: readonly string[];
+  /** Names of variables set for this command only (`FOO=1 cmd`, `env FOO=1 cmd`). */
+  readonly env: readonly string[];
   /** `python -c`, `node -e`, `bash -c`, ...: code passed inline. Always asks, never remembered. */
   readonly inlineEval: boolean;
 }

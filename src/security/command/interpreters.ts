@@ -73,8 +73,9 @@ export function interpreter(exe: string, args: readonly Arg[], fx: Effects): boo
     case "deno":
       return deno(args, fx);
     case "perl":
+      return perlLike(args, fx, "CDFiImMVx", "0l");
     case "ruby":
-      return perlLike(args, fx, exe.startsWith("perl") ? "0CDFiIlmMVx" : "CEFIiKlrWx0");
+      return perlLike(args, fx, "CEFIiKrWx", "0");
     case "php":
       return generic(args, fx, {
         code: ["-r", "-R", "-B", "-E"],
@@ -285,7 +286,16 @@ function deno(args: readonly Arg[], fx: Effects): boolean {
   return false;
 }
 
-function perlLike(args: readonly Arg[], fx: Effects, attachedValues: string): boolean {
+/**
+ * `perl`/`ruby` option bundles (`-lane`, `-pi.bak -e`): `attachedValues` take
+ * the rest of the bundle as their value, `digitValues` only the digits after them.
+ */
+function perlLike(
+  args: readonly Arg[],
+  fx: Effects,
+  attachedValues: string,
+  digitValues: string,
+): boolean {
   let code = false;
   let inPlace = false;
   let i = 0;
@@ -305,6 +315,10 @@ function perlLike(args: readonly Arg[], fx: Effects, attachedValues: string): bo
         break;
       }
       if (letter === "i") inPlace = true;
+      if (digitValues.includes(letter)) {
+        while (/[0-9]/.test(t[j + 1] ?? "")) j++;
+        continue;
+      }
       if (attachedValues.includes(letter)) {
         if (j === t.length - 1 && "IrCE".includes(letter) && letter !== "i") i++;
         break;

@@ -1,10 +1,18 @@
 /**
- * Shell-aware command analysis: parse a command line like a shell would and
- * list every program, path and host it would touch.
+ * Shell-aware command analysis: parse a command line like bash would and list
+ * every program, path and host it would touch, as policy actions.
  *
  * @module
  */
 
 export type { AnalyzedCommand, CommandAnalysis, NetworkTarget } from "./command_analysis.ts";
-export { analyzeCommand } from "./analyze_command.ts";
-export { type CommandActions, commandActions } from "./command_actions.ts";
+export { analyzeCommand, type AnalyzeOptions } from "./analyze_command.ts";
+export {
+  type CommandActions,
+  commandActions,
+  type CommandActionsOptions,
+} from "./command_actions.ts";
+export { commandShape, isRememberable } from "./command_shape.ts";
+export { MAX_INPUT, parseShell, type ParseShellResult } from "./parse_shell.ts";
+export { MAX_DEPTH } from "./shell_lexer.ts";
+export type * from "./shell_ast.ts";

@@ -512,9 +512,10 @@ function parseFunctionKeyword(c: Cursor): Command {
 
 function parseFunctionBody(c: Cursor, name: string): Command {
   skipLinebreaks(c);
+  const start = c.pos;
   const body = parseCommand(c);
   if (body.kind === "simple" || body.kind === "function") {
-    c.fail(`the body of function "${name}" must be a compound command such as { ...; }`);
+    c.fail(`the body of function "${name}" must be a compound command such as { ...; }`, start);
   }
   return body;
 }

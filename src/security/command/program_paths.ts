@@ -718,3 +718,14 @@ function editor(args: readonly Arg[], fx: Effects): boolean {
   }
   return true;
 }
+
+/**
+ * Programs whose operands are only files (or a pattern and files) and whose
+ * options do not change what they do to which file: the shape of a session
+ * allowance may abstract their operands. Not `chmod` (the mode), `tar`
+ * (`cf` vs `xf`), `dd`, `find` (expressions), `patch`.
+ */
+export function operandsAreFiles(exe: string): boolean {
+  return (Object.hasOwn(SPECS, exe) && exe !== "source" && exe !== ".") || EDITORS.has(exe) ||
+    ["grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack"].includes(exe);
+}

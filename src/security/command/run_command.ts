@@ -72,11 +72,12 @@ export function runCommand(col: Collector, args: readonly Arg[], env: RunEnv): C
   let cwd = env.cwd;
   let pathChanged = env.pathChanged || col.pathChanged;
   let extraArgs = false;
+  let assigned = env.assigned;
   for (let hops = 0;; hops++) {
     const head = argv[0];
     if (head === undefined) return env.cwd;
     const rest = argv.slice(1);
-    const here: RunEnv = { ...env, via, cwd, pathChanged };
+    const here: RunEnv = { ...env, via, cwd, pathChanged, assigned };
     const name = exact(head);
     if (name === null || hops > MAX_WRAPPERS) {
       col.addDynamic(head.source, rest.map(shown), here);
@@ -121,6 +122,7 @@ export function runCommand(col: Collector, args: readonly Arg[], env: RunEnv): C
           if (applyAssignment(col, a.prefix.slice(0, eq), value, here, "command")) {
             pathChanged = true;
           }
+          assigned = [...assigned, a.prefix.slice(0, eq)];
         }
         if (u.chdir !== undefined) cwd = col.changeDir(u.chdir, cwd);
         if (u.extraArgs) extraArgs = true;
@@ -211,7 +213,8 @@ function runProgram(
         a.text === null || !/^-[LPe@]*$/.test(a.text) || a.text === "-"
       );
       if (target?.text?.match(/^[+-]\d+$/)) return null; // pushd +N: a folder from the stack
-      return col.changeDir(target, env.cwd);
+      const physical = args.some((a) => a !== target && /^-[LPe@]*P/.test(a.text ?? ""));
+      return col.changeDir(target, env.cwd, physical);
     }
     case "popd":
       return null;

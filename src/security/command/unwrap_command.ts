@@ -245,6 +245,17 @@ const watch: Unwrapper = (args) => {
   return { kind: "shell", text: joinArgs(args.slice(s.firstOperand)), report: false };
 };
 
+/** `strace`/`ltrace`: `-o FILE` is written. */
+function tracer(spec: OptionSpec): Unwrapper {
+  return (args) => {
+    const s = scanOptions(args, spec);
+    if (s.unknown !== null) return OPAQUE;
+    const writes = optionValues(s, "-o");
+    if (s.firstOperand >= args.length) return { kind: "none", writes };
+    return { kind: "inner", start: s.firstOperand, report: false, writes };
+  };
+}
+
 /** `su` and `runuser`: `-c CMD` runs through a shell; `runuser -u USER cmd` runs directly. */
 function suLike(runuser: boolean): Unwrapper {
   return (args) => {
@@ -417,8 +428,8 @@ const TABLE: Readonly<Record<string, Unwrapper>> = {
     const start = s.firstOperand + 1;
     return start < args.length ? { kind: "inner", start, report: false } : NONE;
   },
-  strace: simple({ flags: "cCdDfFhiknqrtTvVwxyYzZ", values: "abeEIoOpPsSUX" }),
-  ltrace: simple({ flags: "bcCfhiLrStTV", values: "aADeFlnopsuwx" }),
+  strace: tracer({ flags: "cCdDfFhiknqrtTvVwxyYzZ", values: "abeEIoOpPsSUX" }),
+  ltrace: tracer({ flags: "bcCfhiLrStTV", values: "aADeFlnopsuwx" }),
   valgrind: (args) => {
     const i = args.findIndex((a) => a.text === null || !a.text.startsWith("-"));
     if (i < 0) return NONE;
