@@ -15,6 +15,8 @@ import { registerConfigCommand } from "./commands/config.ts";
 import { registerInitCommand } from "./commands/init.ts";
 import { registerPolicyCommand } from "./commands/policy.ts";
 import { registerAuditCommand } from "./commands/audit.ts";
+import { registerTokensCommand } from "./commands/tokens.ts";
+import { registerApprovalsCommand } from "./commands/approvals.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
@@ -77,19 +79,8 @@ export function buildProgram(ctx: CliContext): Command {
   ], "the capsules issue");
   registerAuditCommand(program, ctx);
   registerPolicyCommand(program, ctx);
-  registerNotYet(
-    program,
-    ctx,
-    "tokens",
-    "List and revoke capability tokens",
-    ["list", "revoke"],
-    "the security-core issue",
-  );
-  registerNotYet(program, ctx, "approvals", "Resolve queued approval requests", [
-    "list",
-    "allow",
-    "deny",
-  ], "the security-core issue");
+  registerTokensCommand(program, ctx);
+  registerApprovalsCommand(program, ctx);
   registerNotYet(
     program,
     ctx,

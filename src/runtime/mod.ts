@@ -1,0 +1,14 @@
+/**
+ * The runtime: opens the security core and wires it for frontends.
+ *
+ * @module
+ */
+
+export {
+  type OpenSecurityOptions,
+  openSecurityRuntime,
+  type SecurityRuntime,
+} from "./security_runtime.ts";
+export { createTokenGate, type KvTokenGate, tokenRequirements } from "./token_gate.ts";
+export { commandKeyOf } from "./command_key.ts";
+export { acknowledgeAudit, AUDIT_ACK_KEY, type AuditAck, auditAcknowledged } from "./audit_ack.ts";
