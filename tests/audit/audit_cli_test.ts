@@ -114,7 +114,7 @@ Deno.test("audit show finds an entry by seq and by id", async () => {
     const byId = JSON.parse((await audit(home, "show", bySeq.id, "--json")).out);
     assert.deepEqual(byId, bySeq);
     const text = await audit(home, "show", "5");
-    assert.match(text.out, /^Entry #5 \(decision\)\n {2}id: {8}[0-9a-f]{32}\n/);
+    assert.match(text.out, /^Entry #5 \(decision\)\n {2}id: {8}5-[0-9a-f]{32}\n/);
     assert.match(text.out, /decision: {2}deny \(stage policy\)/);
     assert.match(text.out, new RegExp(`prevHash: {2}${bySeq.hash}`));
     const missing = await audit(home, "show", "ffffffffffffffffffffffffffffffff");

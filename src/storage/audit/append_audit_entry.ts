@@ -19,7 +19,6 @@ import {
   AUDIT_HEAD_KEY,
   auditCheckpointKey,
   auditEntryKey,
-  auditIdKey,
   auditSessionKey,
 } from "./audit_keys.ts";
 
@@ -43,8 +42,8 @@ const SIGN_HEAD = "astrid.audit.sign_head";
  * appends in one batch chain one after another, and the commit `check`s the
  * head: two processes appending to one file still make one linear chain, the
  * loser of a race is rebuilt on the new head). Writes the entry, its session
- * index row, its id lookup and the new head; a `beforeCommit` hook signs the
- * final head once per commit. Resolves with the entry as it will be committed
+ * index row and the new head; a `beforeCommit` hook signs the final head once
+ * per commit. The entry id is `<seq>-<32 random hex digits>`. Resolves with the entry as it will be committed
  * (only durable once the batch job's promise resolves).
  */
 export async function appendAuditEntry(
@@ -54,15 +53,17 @@ export async function appendAuditEntry(
 ): Promise<AuditEntry> {
   const head = headPosition(await tx.get(AUDIT_HEAD_KEY));
   const time = ctx.clock.now();
+  const seq = head.seq + 1;
   const { entry, stored } = sealAuditEntry(draft, {
-    seq: head.seq + 1,
+    seq,
     prevHash: head.hash,
-    id: randomId(ctx.random),
+    // The id starts with the seq, so finding an entry by id needs no index row
+    // (one row less per commit); the random part keeps ids unique across logs.
+    id: `${seq}-${randomId(ctx.random)}`,
     time,
   });
   tx.set(auditEntryKey(entry.seq), stored);
   tx.set(auditSessionKey(entry.sessionId, entry.seq), entry.hash);
-  tx.set(auditIdKey(entry.id), entry.seq);
   // Unsigned until the hook below signs it; only this batch ever sees it so.
   tx.set(AUDIT_HEAD_KEY, { seq: entry.seq, hash: entry.hash });
   const every = ctx.checkpointEvery ?? 1000;

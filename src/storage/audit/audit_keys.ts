@@ -7,10 +7,10 @@
  * | `["audit", "head"]`                 | signed checkpoint of the last entry            |
  * | `["audit", "cp", seq]`              | signed checkpoint every `checkpointEvery`      |
  * | `["audit", "s", sessionId, seq]`    | entry hash (hex): the per-session index        |
- * | `["audit", "id", id]`               | seq: lookup by entry id                        |
  * | `["audit", "meta", "last_verify"]`  | {@link LastVerify} of the latest verification  |
  *
- * Sequence numbers are JS numbers, so entries list in chain order.
+ * Sequence numbers are JS numbers, so entries list in chain order. Entry ids
+ * are `<seq>-<random hex>`, so a lookup by id needs no index of its own.
  *
  * @module
  */
@@ -39,11 +39,6 @@ export function auditCheckpointKey(seq: number): Deno.KvKey {
 /** Key of the per-session index row for entry `seq`. */
 export function auditSessionKey(sessionId: string, seq: number): Deno.KvKey {
   return ["audit", "s", sessionId, seq];
-}
-
-/** Key of the id lookup for entry `id`. */
-export function auditIdKey(id: string): Deno.KvKey {
-  return ["audit", "id", id];
 }
 
 /** The stored result of the latest `audit verify`. */

@@ -26,7 +26,6 @@ export {
   AUDIT_SESSION_PREFIX,
   auditCheckpointKey,
   auditEntryKey,
-  auditIdKey,
   auditSessionKey,
   type LastVerify,
 } from "./audit_keys.ts";

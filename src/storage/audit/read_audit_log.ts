@@ -18,7 +18,6 @@ import {
   AUDIT_HEAD_KEY,
   AUDIT_SESSION_PREFIX,
   auditEntryKey,
-  auditIdKey,
 } from "./audit_keys.ts";
 
 /** The signed head, `undefined` for an empty log; throws `SyntaxError` if malformed. */
@@ -30,18 +29,14 @@ export async function readAuditHead(kv: Deno.Kv): Promise<AuditCheckpoint | unde
   return h;
 }
 
-/** Entry by seq (a number) or id (a string); `undefined` if there is none. */
+/** Entry by seq (a number) or id (a string, `<seq>-<hex>`); `undefined` if there is none. */
 export async function getAuditEntry(
   kv: Deno.Kv,
   ref: number | string,
 ): Promise<AuditEntry | undefined> {
-  let seq = ref;
-  if (typeof ref === "string") {
-    const s = (await kv.get<number>(auditIdKey(ref))).value;
-    if (typeof s !== "number") return undefined;
-    seq = s;
-  }
-  const v = (await kv.get(auditEntryKey(seq as number))).value;
+  const seq = typeof ref === "number" ? ref : Number(/^([1-9][0-9]{0,15})-/.exec(ref)?.[1]);
+  if (!Number.isSafeInteger(seq)) return undefined;
+  const v = (await kv.get(auditEntryKey(seq))).value;
   if (!(v instanceof Uint8Array)) return undefined;
   const e = decodeAuditEntry(v);
   return typeof ref === "string" && e.id !== ref ? undefined : e;

@@ -85,7 +85,7 @@ Examples:
   audit
     .command("show")
     .description("Show one entry in full")
-    .argument("<id|seq>", "entry id (32 hex digits) or sequence number")
+    .argument("<id|seq>", "entry id (<seq>-<hex>, as listed) or sequence number")
     .option("--json", "machine-readable output")
     .action(async (ref: string, opts: { json?: boolean }) => {
       const key = /^[1-9][0-9]{0,15}$/.test(ref) ? Number(ref) : ref;
