@@ -118,9 +118,6 @@ export function createTokenGate(o: TokenGateOptions): KvTokenGate {
       return match &&
         { tokenId: match.id, tokenHash: tokenHash(match), singleUse: match.singleUse };
     },
-    consume(tokenId) {
-      return store.consume(tokenId, o.clock.now());
-    },
     async mintAlways(actions, ctx: { principal: string; sessionId: string; entry: EntryRef }) {
       const signer = signerOf(o.keyring);
       let first: string | undefined;

@@ -11,4 +11,4 @@ export { openExistingStateKv, openStateKv, stateKvPath } from "./open_state_kv.t
 export { type BatchJob, type BatchTx, KV_ATOMIC_LIMITS, KvBatcher } from "./kv_batch.ts";
 export { type AppendEntry, KvDecisionStore, toDraft } from "./decision/kv_decision_store.ts";
 export * from "./audit/mod.ts";
-export { KvTokenStore, type Revocation, type TokenStore } from "./capability/mod.ts";
+export { KvTokenStore, type Revocation, TOKEN_KEYS, type TokenStore } from "./capability/mod.ts";

@@ -41,27 +41,23 @@ both(
   "a reservation that does not fit is recorded as the budget denial instead",
   async ({ store }) => {
     const r = record({ costMicros: 400_000 });
-    const denied = record({ decision: "deny", stage: "budget", reason: "over budget" });
     const res = (id: string) => ({ id, amountMicros: 400_000, workspaceKey: "/w" });
     const a = await store.commit({
       record: r,
-      budgetDenied: denied,
       reservation: res("1"),
       countsAsDenial: false,
     });
     const b = await store.commit({
       record: r,
-      budgetDenied: denied,
       reservation: res("2"),
       countsAsDenial: false,
     });
     const c = await store.commit({
       record: r,
-      budgetDenied: denied,
       reservation: res("3"),
       countsAsDenial: false,
     });
-    assert.deepEqual([a.reserved, b.reserved, c.reserved], [true, true, false]);
+    assert.deepEqual([a.rejected, b.rejected, c.rejected?.stage], [undefined, undefined, "budget"]);
     assert.equal(c.denials.consecutive, 1, "a budget denial counts as a denial");
     const s = await store.readState("s1", "/w");
     assert.deepEqual(s.budget, { spentMicros: 0, reservedMicros: 800_000 });

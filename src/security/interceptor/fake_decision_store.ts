@@ -21,6 +21,7 @@ import {
 } from "../approval/denial_counter.ts";
 import type { ApprovalRequest } from "../approval/approval.ts";
 import type {
+  CommitRejection,
   CommitResult,
   DecisionCommit,
   DecisionRecord,
@@ -42,6 +43,8 @@ export class FakeDecisionStore implements DecisionStore {
   readonly denials = new Map<string, DenialState>();
   readonly allowances = new Map<string, SessionAllowance[]>();
   readonly queue = new Map<string, ApprovalRequest & { expiresAt: number; status: string }>();
+  readonly revokedTokens = new Set<string>();
+  readonly usedTokens = new Set<string>();
   auditIntact = true;
   failWrites = false;
 
@@ -61,37 +64,48 @@ export class FakeDecisionStore implements DecisionStore {
     if (this.failWrites) return Promise.reject(new Error("disk full"));
     const sid = c.record.sessionId;
     let record = c.record;
-    let reserved = true;
-    if (c.reservation) {
-      const plan = planReservation(
-        this.limits,
-        c.reservation.amountMicros,
-        this.budgets.get(`s:${sid}`) ?? EMPTY_ACCOUNT,
-        this.budgets.get(`w:${c.reservation.workspaceKey}`) ?? EMPTY_ACCOUNT,
-      );
-      if (plan.kind === "deny") {
-        reserved = false;
-        record = c.budgetDenied ?? { ...record, decision: "deny", stage: "budget" };
+    let rejected: CommitRejection | undefined;
+    const before = this.denials.get(sid) ?? NO_DENIALS;
+    if (record.decision === "allow") {
+      const plan = c.reservation
+        ? planReservation(
+          this.limits,
+          c.reservation.amountMicros,
+          this.budgets.get(`s:${sid}`) ?? EMPTY_ACCOUNT,
+          this.budgets.get(`w:${c.reservation.workspaceKey}`) ?? EMPTY_ACCOUNT,
+        )
+        : undefined;
+      if (before.paused) {
+        rejected = { stage: "approval", rule: "session:paused", reason: "session paused" };
+      } else if (c.token && this.revokedTokens.has(c.token.tokenId)) {
+        rejected = { stage: "token", rule: "token:revoked", reason: "token revoked" };
+      } else if (c.token?.singleUse && this.usedTokens.has(c.token.tokenId)) {
+        rejected = { stage: "token", rule: "token:consumed", reason: "token already used" };
+      } else if (plan?.kind === "deny") {
+        rejected = { stage: "budget", rule: `budget:${plan.limit}`, reason: plan.reason };
       } else {
-        this.budgets.set(`s:${sid}`, plan.session);
-        if (plan.workspace) this.budgets.set(`w:${c.reservation.workspaceKey}`, plan.workspace);
+        if (c.token?.singleUse) this.usedTokens.add(c.token.tokenId);
+        if (plan?.kind === "ok" && c.reservation) {
+          this.budgets.set(`s:${sid}`, plan.session);
+          if (plan.workspace) this.budgets.set(`w:${c.reservation.workspaceKey}`, plan.workspace);
+        }
       }
+      if (rejected) record = { ...record, decision: "deny", ...rejected };
     }
     const entry = this.#append({ kind: "decision", record });
-    const denied = c.countsAsDenial || !reserved;
-    const denials = countDecision(this.denials.get(sid) ?? NO_DENIALS, denied, this.denialLimits);
+    const denials = countDecision(before, c.countsAsDenial || !!rejected, this.denialLimits);
     this.denials.set(sid, denials);
-    if (reserved && c.allowances) {
+    if (!rejected && c.allowances) {
       const list = this.allowances.get(sid) ?? [];
       list.push(...c.allowances.map((a) => ({ ...a, auditEntryId: entry.id })));
       this.allowances.set(sid, list);
     }
     if (c.deferred) this.queue.set(c.deferred.id, { ...c.deferred, status: "pending" });
-    if (c.consumeDeferred) {
+    if (!rejected && c.consumeDeferred) {
       const q = this.queue.get(c.consumeDeferred);
       if (q) q.status = "used";
     }
-    return Promise.resolve({ entry, reserved, denials });
+    return Promise.resolve({ entry, denials, ...(rejected ? { rejected } : {}) });
   }
 
   complete(input: Parameters<DecisionStore["complete"]>[0]): Promise<EntryRef> {

@@ -232,16 +232,6 @@ export class SecurityInterceptor {
       mintAlways = request.rememberable && answer.decision === "allow_always";
     }
 
-    // Single-use tokens are spent only once everything else agreed.
-    if (token?.singleUse && !(await d.tokens.consume(token.tokenId))) {
-      return deny(
-        "token",
-        "token:consumed",
-        `single-use token ${token.tokenId} was already used`,
-        policyNote,
-      );
-    }
-
     // 5. Audit, with the reservation, in one atomic commit.
     const reservation = costMicros > 0
       ? { id: randomId(d.random), amountMicros: costMicros, workspaceKey: ctx.workspaceKey }
@@ -261,30 +251,18 @@ export class SecurityInterceptor {
       proof,
       costMicros,
     };
+    // Revocation, single-use spending, a pause and the budget are re-checked in the commit.
     const committed = await this.#commitOrFailClosed({
       record,
-      budgetDenied: {
-        ...record,
-        decision: "deny",
-        stage: "budget",
-        rule: "budget:session",
-        reason: "budget exhausted by concurrent actions",
-      },
+      ...(token ? { token: { tokenId: token.tokenId, singleUse: token.singleUse } } : {}),
       ...(reservation ? { reservation } : {}),
       ...(allowances ? { allowances } : {}),
       ...(consumeDeferred ? { consumeDeferred } : {}),
       countsAsDenial: false,
     });
     if ("failed" in committed) return committed.failed(hash);
-    if (!committed.reserved) {
-      return {
-        kind: "deny",
-        entry: committed.entry,
-        actionHash: hash,
-        stage: "budget",
-        rule: "budget:session",
-        reason: "budget exhausted by concurrent actions",
-      };
+    if (committed.rejected) {
+      return { kind: "deny", entry: committed.entry, actionHash: hash, ...committed.rejected };
     }
     let tokenId = token?.tokenId;
     if (mintAlways) {

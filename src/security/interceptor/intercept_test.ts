@@ -41,17 +41,14 @@ const say =
 
 /** Token gate backed by a list; mintAlways adds to it. */
 class ListTokens implements TokenGate {
-  readonly tokens: { resource: string; match: TokenMatch; used?: boolean }[] = [];
+  readonly tokens: { resource: string; match: TokenMatch }[] = [];
   minted = 0;
+  constructor(readonly used: ReadonlySet<string>) {}
   find(action: Action): Promise<TokenMatch | undefined> {
     const r = action.kind === "file_delete" || action.kind === "file_read" ? action.path : "";
-    return Promise.resolve(this.tokens.find((t) => t.resource === r && !t.used)?.match);
-  }
-  consume(id: string): Promise<boolean> {
-    const t = this.tokens.find((t) => t.match.tokenId === id);
-    if (!t || t.used) return Promise.resolve(false);
-    t.used = true;
-    return Promise.resolve(true);
+    return Promise.resolve(
+      this.tokens.find((t) => t.resource === r && !this.used.has(t.match.tokenId))?.match,
+    );
   }
   mintAlways(actions: readonly Action[]): Promise<{ tokenId: string }> {
     const id = `tok${++this.minted}`;
@@ -75,7 +72,7 @@ function setup(
     { session_usd: 1, action_usd: 0.5, warn_ratio: 0.8 },
     { max_consecutive_denials: 3, max_total_denials: 20 },
   );
-  const tokens = new ListTokens();
+  const tokens = new ListTokens(store.usedTokens);
   const interceptor = new SecurityInterceptor({
     policy: (a, meta) => {
       if ((a.kind === "file_read" || a.kind === "file_delete") && a.path.startsWith("/etc/")) {
@@ -299,5 +296,19 @@ Deno.test("dryRun() reports the decision without asking, consuming or recording 
   assert.equal((await interceptor.dryRun(call([other]), ctx)).decision, "ask");
   assert.equal(store.entries.length, 0);
   assert.equal(ch.seen.length, 0);
-  assert.equal(tokens.tokens[0]?.used, undefined, "the single-use token is still unused");
+  assert.equal(store.usedTokens.size, 0, "the single-use token is still unused");
+});
+
+Deno.test("intercept() re-checks revocation in the commit: a token revoked meanwhile denies", async () => {
+  const ch = new ScriptedChannel(say("allow_once"));
+  const { interceptor, store, tokens } = setup(ch);
+  tokens.tokens.push({
+    resource: "/home/u/important.txt",
+    match: { tokenId: "t", tokenHash: "h", singleUse: false },
+  });
+  store.revokedTokens.add("t");
+  const d = await interceptor.intercept(call([del]), ctx);
+  assert.equal(d.kind === "deny" && d.rule, "token:revoked");
+  assert.equal(store.entries.length, 1);
+  assert.equal(store.entries[0]?.kind === "decision" && store.entries[0].record.decision, "deny");
 });

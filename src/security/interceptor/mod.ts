@@ -17,6 +17,7 @@ export {
 } from "./intercept.ts";
 export type {
   AuthorizationProof,
+  CommitRejection,
   CommitResult,
   DecisionCommit,
   DecisionRecord,

@@ -81,8 +81,11 @@ export interface AuthorizationProof {
 /** Everything one decision writes, committed atomically with its audit entry. */
 export interface DecisionCommit {
   readonly record: DecisionRecord;
-  /** The same decision as a denial, used when the budget reservation fails at commit. */
-  readonly budgetDenied?: DecisionRecord;
+  /**
+   * The token an allow relies on. The commit re-checks, atomically with the
+   * entry, that it is not revoked and (single-use) not yet used, and spends it.
+   */
+  readonly token?: { readonly tokenId: string; readonly singleUse: boolean };
   readonly reservation?: {
     readonly id: string;
     readonly amountMicros: number;
@@ -103,18 +106,32 @@ export interface EntryRef {
   readonly hash: string;
 }
 
+/** A check inside the commit that turned an allow into a recorded denial. */
+export interface CommitRejection {
+  readonly stage: Stage;
+  readonly rule: string;
+  readonly reason: string;
+}
+
 /** Result of committing a decision. */
 export interface CommitResult {
   readonly entry: EntryRef;
-  /** False when the budget reservation failed atomically: `budgetDenied` was recorded instead. */
-  readonly reserved: boolean;
+  /**
+   * Set when an allow failed a check made atomically with the commit (session
+   * paused meanwhile, token revoked or already used, budget exhausted by
+   * concurrent actions): the denial was recorded instead, and nothing else written.
+   */
+  readonly rejected?: CommitRejection;
   readonly denials: DenialState;
 }
 
 /** Durable state for decisions: budgets, allowances, denial counts, queue and audit. */
 export interface DecisionStore {
   readState(sessionId: string, workspaceKey: string): Promise<SessionSecurityState>;
-  /** One atomic commit: reservation (checked), side records and the decision entry. */
+  /**
+   * One atomic commit: for an allow, the checks above and the reservation;
+   * then the side records and the decision entry.
+   */
   commit(commit: DecisionCommit): Promise<CommitResult>;
   /** Record the outcome entry linked to `decision`, settling or refunding its reservation. */
   complete(input: {
@@ -138,8 +155,6 @@ export interface TokenGate {
     action: Action,
     ctx: { principal: string; sessionId: string },
   ): Promise<TokenMatch | undefined>;
-  /** Atomically use up a single-use token; exactly one caller ever gets `true`. */
-  consume(tokenId: string): Promise<boolean>;
   /** Mint the persistent token for "Allow Always", linked to the entry that created it. */
   mintAlways(
     actions: readonly Action[],

@@ -17,6 +17,12 @@ import type { Permission } from "../../security/action.ts";
 import { type CapabilityToken, parseResource, parseToken } from "../../security/capability/mod.ts";
 import { retryWhileBusy } from "../kv_retry.ts";
 
+/** Keys other stores check atomically (the decision commit re-checks a token it relies on). */
+export const TOKEN_KEYS = {
+  revoked: (id: string): Deno.KvKey => ["tokens", "revoked", id],
+  used: (id: string): Deno.KvKey => ["tokens", "used", id],
+} as const;
+
 /** A revocation record. */
 export interface Revocation {
   readonly at: number;

@@ -4,4 +4,4 @@
  * @module
  */
 
-export { KvTokenStore, type Revocation, type TokenStore } from "./kv_token_store.ts";
+export { KvTokenStore, type Revocation, TOKEN_KEYS, type TokenStore } from "./kv_token_store.ts";

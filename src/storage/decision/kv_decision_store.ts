@@ -40,6 +40,7 @@ import {
   useQueued,
 } from "../../security/mod.ts";
 import type {
+  CommitRejection,
   CommitResult,
   DecisionCommit,
   DecisionRecord,
@@ -49,9 +50,13 @@ import type {
   SessionSecurityState,
 } from "../../security/mod.ts";
 import type { BatchTx, KvBatcher } from "../kv_batch.ts";
+import { TOKEN_KEYS } from "../capability/mod.ts";
 
 /** Appends one audit entry inside a batch job (the audit log's chain append). */
 export type AppendEntry = (tx: BatchTx, draft: AuditDraft) => Promise<AuditEntry>;
+
+/** How long a cached session state serves the advisory pre-checks. */
+const STATE_TTL_MS = 1000;
 
 const K = {
   session: (sid: string) => ["budget", "session", sid],
@@ -80,6 +85,10 @@ export interface KvDecisionStoreOptions {
 export class KvDecisionStore implements DecisionStore {
   readonly #o: KvDecisionStoreOptions;
   #auditIntact = true;
+  readonly #cache = new Map<
+    string,
+    { at: number; state: Omit<SessionSecurityState, "auditIntact"> }
+  >();
 
   constructor(options: KvDecisionStoreOptions) {
     this.#o = options;
@@ -90,7 +99,18 @@ export class KvDecisionStore implements DecisionStore {
     this.#auditIntact = intact;
   }
 
+  /**
+   * The session's state for the advisory pre-checks. Served from a short-lived
+   * cache: every fact an allow depends on (pause, budget, token revocation and
+   * use) is re-checked atomically in `commit()`, and allowances are only ever
+   * added, so a stale read can cost an extra prompt but never grant anything.
+   */
   async readState(sessionId: string, workspaceKey: string): Promise<SessionSecurityState> {
+    const key = `${sessionId}\0${workspaceKey}`;
+    const hit = this.#cache.get(key);
+    if (hit && performance.now() - hit.at < STATE_TTL_MS) {
+      return { ...hit.state, auditIntact: this.#auditIntact };
+    }
     const kv = this.#o.kv;
     const [s, w, d] = await kv.getMany<[BudgetAccount, BudgetAccount, DenialState]>([
       K.session(sessionId),
@@ -101,13 +121,40 @@ export class KvDecisionStore implements DecisionStore {
     for await (const e of kv.list<SessionAllowance>({ prefix: K.allowances(sessionId) })) {
       allowances.push(e.value);
     }
-    return {
+    const state = {
       budget: s.value ?? EMPTY_ACCOUNT,
       workspaceBudget: w.value ?? EMPTY_ACCOUNT,
       denials: d.value ?? NO_DENIALS,
       allowances,
-      auditIntact: this.#auditIntact,
     };
+    if (this.#cache.size > 4096) this.#cache.clear();
+    this.#cache.set(key, { at: performance.now(), state });
+    return { ...state, auditIntact: this.#auditIntact };
+  }
+
+  /** Fold what a commit wrote into the cached state (budgets are re-read when the entry ages). */
+  #remember(
+    sessionId: string,
+    workspaceKey: string | undefined,
+    denials: DenialState,
+    added: readonly SessionAllowance[],
+  ): void {
+    for (const [key, hit] of this.#cache) {
+      if (!key.startsWith(`${sessionId}\0`)) continue;
+      if (workspaceKey !== undefined && key !== `${sessionId}\0${workspaceKey}`) continue;
+      hit.state = {
+        ...hit.state,
+        denials,
+        allowances: added.length ? [...hit.state.allowances, ...added] : hit.state.allowances,
+      };
+    }
+  }
+
+  /** Forget cached session state (after a change made outside `commit()`). */
+  #forget(sessionId: string): void {
+    for (const key of this.#cache.keys()) {
+      if (key.startsWith(`${sessionId}\0`)) this.#cache.delete(key);
+    }
   }
 
   commit(c: DecisionCommit): Promise<CommitResult> {
@@ -116,38 +163,26 @@ export class KvDecisionStore implements DecisionStore {
     if (c.reservation) {
       prefetch.push(K.session(sid), K.workspace(c.reservation.workspaceKey));
     }
+    if (c.token) {
+      prefetch.push(TOKEN_KEYS.revoked(c.token.tokenId), TOKEN_KEYS.used(c.token.tokenId));
+    }
     return this.#o.batcher.submit({
       prefetch,
       build: async (tx) => {
         let record = c.record;
-        let reserved = true;
-        if (c.reservation) {
-          const r = c.reservation;
-          const [s, w] = await tx.getMany<BudgetAccount>([
-            K.session(sid),
-            K.workspace(r.workspaceKey),
-          ]);
-          const plan = planReservation(
-            this.#o.budget,
-            r.amountMicros,
-            s ?? EMPTY_ACCOUNT,
-            w ?? EMPTY_ACCOUNT,
-          );
-          if (plan.kind === "deny") {
-            reserved = false;
-            record = c.budgetDenied ??
-              { ...record, decision: "deny", stage: "budget", reason: plan.reason };
-          } else {
-            tx.set(K.session(sid), plan.session);
-            if (plan.workspace) tx.set(K.workspace(r.workspaceKey), plan.workspace);
-            tx.set(K.reservation(r.id), {
-              sessionId: sid,
-              workspaceKey: r.workspaceKey,
-              amountMicros: r.amountMicros,
-            });
-          }
+        let rejected: CommitRejection | undefined;
+        const before = (await tx.get<DenialState>(K.denials(sid))) ?? NO_DENIALS;
+        const writes: (() => void)[] = [];
+        if (record.decision === "allow") {
+          // Checked in the same commit as the entry, so nothing that changed since the
+          // decision started (a pause, a revocation, a concurrent spend) can slip through.
+          rejected = before.paused
+            ? { stage: "approval", rule: "session:paused", reason: "the session was paused" }
+            : await this.#checkToken(tx, c, writes) ?? await this.#reserve(tx, c, writes);
+          if (rejected) record = { ...record, decision: "deny", ...rejected };
+          else for (const w of writes) w();
         }
-        if (reserved && c.consumeDeferred) {
+        if (!rejected && c.consumeDeferred) {
           const q = await tx.get<QueuedApproval>(K.queued(c.consumeDeferred));
           const used = q ? useQueued(q, this.#o.clock.now()) : undefined;
           if (!used?.ok) {
@@ -157,12 +192,14 @@ export class KvDecisionStore implements DecisionStore {
           tx.delete(K.approved(sid, q!.request.actionHash, c.consumeDeferred));
         }
         const entry = await this.#o.append(tx, toDraft(record));
-        const before = (await tx.get<DenialState>(K.denials(sid))) ?? NO_DENIALS;
-        const denials = countDecision(before, c.countsAsDenial || !reserved, this.#o.denialLimits);
+        const denials = countDecision(before, c.countsAsDenial || !!rejected, this.#o.denialLimits);
         tx.set(K.denials(sid), denials);
-        if (reserved) {
+        const added: SessionAllowance[] = [];
+        if (!rejected) {
           for (const a of c.allowances ?? []) {
-            tx.set(K.allowance(sid, a.id), { ...a, auditEntryId: entry.id });
+            const stored = { ...a, auditEntryId: entry.id };
+            tx.set(K.allowance(sid, a.id), stored);
+            added.push(stored);
           }
         }
         if (c.deferred) {
@@ -170,13 +207,75 @@ export class KvDecisionStore implements DecisionStore {
           const q: QueuedApproval = { request, expiresAt, status: "pending" };
           tx.set(K.queued(request.id), q);
         }
-        return { entry: ref(entry), reserved, denials };
+        const result: CommitResult = {
+          entry: ref(entry),
+          denials,
+          ...(rejected ? { rejected } : {}),
+        };
+        return { result, added };
       },
+    }).then(({ result, added }) => {
+      this.#remember(sid, c.reservation?.workspaceKey, result.denials, added);
+      return result;
     });
+  }
+
+  async #checkToken(
+    tx: BatchTx,
+    c: DecisionCommit,
+    writes: (() => void)[],
+  ): Promise<CommitRejection | undefined> {
+    if (!c.token) return undefined;
+    const id = c.token.tokenId;
+    if (await tx.get(TOKEN_KEYS.revoked(id))) {
+      return { stage: "token", rule: "token:revoked", reason: `token ${id} was revoked` };
+    }
+    if (c.token.singleUse) {
+      if (await tx.get(TOKEN_KEYS.used(id))) {
+        return {
+          stage: "token",
+          rule: "token:consumed",
+          reason: `single-use token ${id} was already used`,
+        };
+      }
+      writes.push(() => tx.set(TOKEN_KEYS.used(id), { at: this.#o.clock.now() }));
+    }
+    return undefined;
+  }
+
+  async #reserve(
+    tx: BatchTx,
+    c: DecisionCommit,
+    writes: (() => void)[],
+  ): Promise<CommitRejection | undefined> {
+    const r = c.reservation;
+    if (!r) return undefined;
+    const sid = c.record.sessionId;
+    const [s, w] = await tx.getMany<BudgetAccount>([K.session(sid), K.workspace(r.workspaceKey)]);
+    const plan = planReservation(
+      this.#o.budget,
+      r.amountMicros,
+      s ?? EMPTY_ACCOUNT,
+      w ?? EMPTY_ACCOUNT,
+    );
+    if (plan.kind === "deny") {
+      return { stage: "budget", rule: `budget:${plan.limit}`, reason: plan.reason };
+    }
+    writes.push(() => {
+      tx.set(K.session(sid), plan.session);
+      if (plan.workspace) tx.set(K.workspace(r.workspaceKey), plan.workspace);
+      tx.set(K.reservation(r.id), {
+        sessionId: sid,
+        workspaceKey: r.workspaceKey,
+        amountMicros: r.amountMicros,
+      });
+    });
+    return undefined;
   }
 
   complete(input: Parameters<DecisionStore["complete"]>[0]): Promise<EntryRef> {
     const r = input.reservation;
+    this.#forget(input.sessionId);
     return this.#o.batcher.submit({
       build: async (tx) => {
         if (r) {
@@ -234,6 +333,7 @@ export class KvDecisionStore implements DecisionStore {
     micros: number;
     detail: Record<string, string | number>;
   }): Promise<{ entry: EntryRef; session: BudgetAccount }> {
+    this.#forget(input.sessionId);
     return this.#o.batcher.submit({
       build: async (tx) => {
         const [s, w] = await tx.getMany<BudgetAccount>([
@@ -347,6 +447,7 @@ export class KvDecisionStore implements DecisionStore {
 
   /** The human resumes a session paused after too many denials. */
   resume(sessionId: string, principal: string, by: string): Promise<EntryRef> {
+    this.#forget(sessionId);
     return this.#o.batcher.submit({
       build: async (tx) => {
         const before = (await tx.get<DenialState>(K.denials(sessionId))) ?? NO_DENIALS;
