@@ -157,6 +157,11 @@ const DYNAMIC = [
   "timeout --bogus-option 5 sudo id",
   "unshare -r sudo id",
   "PATH=/tmp:$PATH ls",
+  "echo sudo | xargs -I{} {} id",
+  "echo 'sudo id' | xargs sh -c",
+  "echo id | xargs sudo",
+  "find . -exec sh -c 'cat {}' \\;",
+  "find /usr/bin -name sudo -exec {} id \\;",
   "hash -p /usr/bin/sudo ls; ls",
 ];
 

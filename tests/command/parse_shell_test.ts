@@ -123,6 +123,21 @@ Deno.test("parseShell() reads redirections and here-documents", () => {
   assert.equal(quoted.word, null);
 });
 
+Deno.test("parseShell() reads a here-document inside a quoted command substitution", () => {
+  const c = first(
+    `git commit -m "$(cat <<'EOF'\nfix: x\n\nbody\nEOF\n)" && echo done`,
+  ) as SimpleCommand;
+  const sub = c.words[3]!.parts[0]!;
+  assert.equal(sub.kind, "command_sub");
+  if (sub.kind !== "command_sub") return;
+  const cat = sub.body.body[0]!.andOr.pipelines[0]!.commands[0] as SimpleCommand;
+  assert.equal(cat.redirects[0]!.heredoc?.text, "fix: x\n\nbody\n");
+  assert.equal(
+    script(`git commit -m "$(cat <<'EOF'\nx\nEOF\n)" && echo done`).body[0]!.andOr.pipelines.length,
+    2,
+  );
+});
+
 Deno.test("parseShell() reads assignments only before the command name", () => {
   const c = first("A=1 B+=2 C[0]=3 D=(x y) cmd E=5") as SimpleCommand;
   assert.deepEqual(c.assignments.map((a) => a.name), ["A", "B", "C", "D"]);

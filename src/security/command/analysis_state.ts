@@ -15,6 +15,8 @@ export type Cwds = readonly string[] | null;
 
 /** Most working folders tracked before giving up (`cd` in many branches). */
 const MAX_CWDS = 8;
+/** Linux PATH_MAX. */
+const PATH_MAX = 4096;
 
 /** Where a command's standard input comes from. */
 export type Stdin =
@@ -163,6 +165,12 @@ export class Collector {
    * is physical, so there `..` is kept for the canonicalizer to resolve.
    */
   changeDir(target: Arg | undefined, cwd: Cwds, physical = false): Cwds {
+    const next = this.#changeDir(target, cwd, physical);
+    // No real folder name is longer than PATH_MAX; longer ones are not worth tracking.
+    return next !== null && next.some((c) => c.length > PATH_MAX) ? null : next;
+  }
+
+  #changeDir(target: Arg | undefined, cwd: Cwds, physical: boolean): Cwds {
     if (target === undefined) {
       return this.home === undefined || this.homeChanged ? null : [this.home];
     }

@@ -670,9 +670,20 @@ function find(args: readonly Arg[], fx: Effects): boolean {
       let end = start;
       while (end < args.length && args[end]!.text !== ";" && args[end]!.text !== "+") end++;
       const argv = args.slice(start, end);
-      // `{}` stands for each file found under the roots.
+      if (argv[0]?.text == null || argv[0].text.includes("{}")) {
+        fx.dynamic(`find ${t}`); // the program is a file found at run time
+        i = end;
+        continue;
+      }
+      // `{}` stands for each file found under the roots; inside a longer word
+      // (`sh -c 'echo {}'`) it is a file name we cannot know, maybe `$(cmd)`.
       for (const root of roots) {
-        const words = argv.map((a) => a.text !== null && a.text.includes("{}") ? root : a);
+        const words = argv.map((a): Arg => {
+          if (a.text === "{}") return root;
+          if (a.text === null || !a.text.includes("{}")) return a;
+          const prefix = a.text.slice(0, a.text.indexOf("{}"));
+          return { text: null, prefix, pattern: false, tilde: false, source: a.source };
+        });
         fx.runArgv(words, `find ${t}`);
       }
       i = end;

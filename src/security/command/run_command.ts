@@ -125,9 +125,23 @@ export function runCommand(col: Collector, args: readonly Arg[], env: RunEnv): C
           assigned = [...assigned, a.prefix.slice(0, eq)];
         }
         if (u.chdir !== undefined) cwd = col.changeDir(u.chdir, cwd);
-        if (u.extraArgs) extraArgs = true;
         via = [...via, exe];
         argv = rest.slice(u.start);
+        // Words that come from input at run time are unknown: the program
+        // name, a `sh -c` string, an `eval` argument may all be among them.
+        if (u.extraArgs) {
+          extraArgs = true;
+          argv = [...argv, unknownArg("<input>")];
+        }
+        if (u.replace !== undefined) {
+          extraArgs = true;
+          const r = u.replace;
+          argv = argv.map((a) =>
+            a.text !== null && a.text.includes(r)
+              ? unknownArg(a.source, a.text.slice(0, a.text.indexOf(r)))
+              : a
+          );
+        }
         continue;
       }
       case "none":
@@ -137,6 +151,11 @@ export function runCommand(col: Collector, args: readonly Arg[], env: RunEnv): C
         return runProgram(col, name, exe, rest, here);
     }
   }
+}
+
+/** A word whose value is only known at run time. */
+export function unknownArg(source: string, prefix = ""): Arg {
+  return { text: null, prefix, pattern: false, tilde: false, source };
 }
 
 /** `env -S` splits its string into words like a shell would (no operators allowed). */
@@ -332,7 +351,7 @@ function runShell(
     }
   }
   const operands = args.slice(i);
-  if (commandMode) command = operands[0] ?? literalArg("");
+  if (commandMode) command = operands[0] ?? unknownArg(`${exe} -c`);
   const readsStdin = command === undefined && codes.length === 0 &&
     (stdinMode || operands.length === 0);
   const inline = command !== undefined || codes.length > 0 || readsStdin;

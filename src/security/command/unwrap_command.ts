@@ -33,6 +33,8 @@ export type Unwrapped =
     readonly writes?: readonly Arg[];
     /** The wrapped command gets more arguments from its input (`xargs`). */
     readonly extraArgs?: boolean;
+    /** Input replaces this string inside the wrapped command's words (`xargs -I {}`). */
+    readonly replace?: string;
   }
   /** The wrapper runs `text` through a shell (`su -c`, `flock -c`, `watch`). */
   | { readonly kind: "shell"; readonly text: Arg; readonly report: boolean }
@@ -165,6 +167,13 @@ const xargs: Unwrapper = (args) => {
   if (s.unknown !== null) return OPAQUE;
   const reads = optionValues(s, "-a", "--arg-file");
   if (s.firstOperand >= args.length) return { kind: "none", reads };
+  // With -I R, input lines replace R inside the words instead of being appended.
+  const option = s.options.find((o) => ["-I", "-i", "--replace"].includes(o.name));
+  if (option !== undefined) {
+    const replace = option.value?.text ?? "{}";
+    if (replace === "") return OPAQUE;
+    return { kind: "inner", start: s.firstOperand, report: false, reads, replace };
+  }
   return { kind: "inner", start: s.firstOperand, report: false, reads, extraArgs: true };
 };
 
