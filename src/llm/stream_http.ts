@@ -75,6 +75,8 @@ export async function* streamHttp(
         headers: call.headers,
         body: call.body,
         signal,
+        // A redirect would carry x-api-key to wherever it points: report it instead.
+        redirect: "manual",
       });
     } catch (e) {
       if (signal.aborted) return yield aborted();

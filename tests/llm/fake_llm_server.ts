@@ -87,6 +87,7 @@ export type FakeReply =
     readonly kind: "raw";
     readonly status?: number;
     readonly contentType?: string;
+    readonly headers?: Readonly<Record<string, string>>;
     readonly chunks: readonly string[];
   };
 
@@ -179,7 +180,10 @@ export function startFakeLlmServer(
             streamOf(reply.chunks.map((c) => new TextEncoder().encode(c)), releases),
             {
               status: reply.status ?? 200,
-              headers: { "content-type": reply.contentType ?? "text/event-stream" },
+              headers: {
+                "content-type": reply.contentType ?? "text/event-stream",
+                ...reply.headers,
+              },
             },
           );
         case "turn": {

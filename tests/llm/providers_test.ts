@@ -445,6 +445,23 @@ forEachProvider("an already aborted signal sends nothing", async (f) => {
   assert.equal(server.requests.length, 0);
 });
 
+forEachProvider("a redirect is reported, never followed with the key", async (f) => {
+  const elsewhere = startFakeLlmServer([{ kind: "turn", text: ["stolen"] }]);
+  await using _e = elsewhere;
+  const { server, provider } = setup(f, [{
+    kind: "raw",
+    status: 307,
+    headers: { location: `${elsewhere.url}${f.path}` },
+    chunks: [],
+  }]);
+  await using _ = server;
+  const got = await events(provider);
+  assert.equal(elsewhere.requests.length, 0);
+  assert.equal(got.length, 1);
+  assert.ok(got[0]!.kind === "error");
+  assert.match(got[0]!.message, /HTTP 307/);
+});
+
 forEachProvider("leaving the loop early cancels the response body", async (f) => {
   const { server, provider } = setup(f, [{ kind: "turn", text: ["a", "b"], hangAfter: 3 }]);
   // No abort and no close before the body is gone: if the body were not
