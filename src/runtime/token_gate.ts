@@ -26,12 +26,17 @@ import {
   verifyToken,
 } from "../security/mod.ts";
 import { escapeGlob } from "../security/policy/mod.ts";
-import { type KvAuditLog, KvTokenStore } from "../storage/mod.ts";
+import { type KvAuditLog, KvTokenStore, type Revocation } from "../storage/mod.ts";
 import { commandKeyOf } from "./command_key.ts";
+
+/** How long token candidates are served from memory. */
+const CANDIDATE_TTL_MS = 1000;
 
 /** The gate plus its store (for `astrid tokens`). */
 export interface KvTokenGate extends TokenGate {
   readonly store: KvTokenStore;
+  /** Revoke a token; takes effect at once in this process (and within a second elsewhere). */
+  revoke(id: string, revocation: Revocation): Promise<boolean>;
 }
 
 /** What the gate needs. */
@@ -80,15 +85,34 @@ export function createTokenGate(o: TokenGateOptions): KvTokenGate {
     return ok;
   };
 
+  // Candidates with their revocation and use state, per (permission, scheme), for a
+  // second: the decision commit re-checks revocation and single use atomically, so a
+  // stale entry can only cost a prompt or a recorded denial, never grant anything.
+  const cache = new Map<
+    string,
+    { at: number; cands: CapabilityToken[]; revoked: Set<string>; used: Set<string> }
+  >();
+  async function lookup(permission: Permission, scheme: string) {
+    const key = `${permission}\0${scheme}`;
+    const hit = cache.get(key);
+    if (hit && performance.now() - hit.at < CANDIDATE_TTL_MS) return hit;
+    const cands = await store.candidates(permission, scheme);
+    const ids = cands.map((t) => t.id);
+    const [revoked, used] = ids.length
+      ? await Promise.all([store.revokedIds(ids), store.consumedIds(ids)])
+      : [new Set<string>(), new Set<string>()];
+    const fresh = { at: performance.now(), cands, revoked, used };
+    cache.set(key, fresh);
+    return fresh;
+  }
+
   async function findOne(
     req: { resource: string; permission: Permission },
     ctx: { principal: string; sessionId: string },
   ): Promise<CapabilityToken | undefined> {
     const scheme = req.resource.slice(0, req.resource.indexOf(":"));
-    const cands = await store.candidates(req.permission, scheme);
+    const { cands, revoked, used } = await lookup(req.permission, scheme);
     if (cands.length === 0) return undefined;
-    const ids = cands.map((t) => t.id);
-    const [revoked, used] = await Promise.all([store.revokedIds(ids), store.consumedIds(ids)]);
     const now = o.clock.now();
     const valid = cands.filter((t) =>
       signatureOk(t) &&
@@ -106,6 +130,11 @@ export function createTokenGate(o: TokenGateOptions): KvTokenGate {
 
   return {
     store,
+    async revoke(id, revocation) {
+      const ok = await store.revoke(id, revocation);
+      cache.clear();
+      return ok;
+    },
     async find(action, ctx): Promise<TokenMatch | undefined> {
       const reqs = tokenRequirements(action);
       if (!reqs) return undefined;
@@ -133,6 +162,7 @@ export function createTokenGate(o: TokenGateOptions): KvTokenGate {
             auditEntryHash: ctx.entry.hash,
           }, { signer, clock: o.clock, random: o.random, ttlMs: o.ttlMs });
           await store.put(token);
+          cache.clear();
           first ??= token.id;
           await o.audit?.append({
             sessionId: ctx.sessionId,

@@ -46,12 +46,12 @@ Deno.test("seed flow on a real KV file: Allow Always mints a signed token and th
       3_600_000,
       "Allow Always lasts 1 hour",
     );
+    // Revoked: asked again at once.
+    await rt.tokens.revoke(tokens[0]!.id, { at: 1, reason: "test", by: "test" });
+    await propose(rt, "write_file", args);
+    assert.equal(ch.seen.length, 2);
     // A different file is not covered.
     await propose(rt, "write_file", { path: join(root, "other.txt"), content: "x" });
-    assert.equal(ch.seen.length, 2);
-    // Revoked: asked again.
-    await rt.tokens.store.revoke(tokens[0]!.id, { at: 1, reason: "test", by: "test" });
-    await propose(rt, "write_file", args);
     assert.equal(ch.seen.length, 3);
     const v = await verifyKvAuditLog(rt.kv, { trusted: rt.keyring });
     assert.equal(v.intact, true);

@@ -75,7 +75,7 @@ Examples:
         const token = await rt.tokens.store.get(id);
         if (!token) throw new AstridError("NOT_FOUND", `No token with id "${id}"`);
         const by = operatorName(ctx);
-        await rt.tokens.store.revoke(id, { at: Date.now(), reason: opts.reason, by });
+        await rt.tokens.revoke(id, { at: Date.now(), reason: opts.reason, by });
         const entry = await rt.audit.append({
           sessionId: token.sessionId ?? "-",
           principal: token.principal,
