@@ -29,7 +29,7 @@ import { isRetryableCode } from "./http_error_event.ts";
 
 type Block =
   | { kind: "text" }
-  | { kind: "tool"; id: string; name: string; json: string }
+  | { kind: "tool"; id: string; name: string; json: string; initial: string }
   | { kind: "other" };
 
 /** Largest argument text accepted for one tool call, in UTF-16 code units. */
@@ -134,7 +134,13 @@ export class AnthropicDecoder implements StreamDecoder {
       if (typeof id !== "string" || id === "" || typeof name !== "string" || name === "") {
         return this.#protocol(out, "tool_use block without an id and a name");
       }
-      this.#blocks.set(index, { kind: "tool", id, name, json: "" });
+      // Anthropic streams `input: {}` here and the arguments as deltas; a gateway
+      // that sends the whole input up front and no deltas still gets it used.
+      const input = field(block, "input");
+      const initial = typeof input === "object" && input !== null && Object.keys(input).length > 0
+        ? JSON.stringify(input)
+        : "";
+      this.#blocks.set(index, { kind: "tool", id, name, json: "", initial });
       out.push({ kind: "tool_call_start", id, name });
     } else {
       this.#blocks.set(index, { kind: "other" });
@@ -174,7 +180,7 @@ export class AnthropicDecoder implements StreamDecoder {
     }
     this.#blocks.delete(index);
     if (block.kind !== "tool") return;
-    const parsed = parseToolArguments(block.id, block.name, block.json);
+    const parsed = parseToolArguments(block.id, block.name, block.json || block.initial);
     if (!parsed.ok) return this.#end(out, parsed.event);
     out.push({ kind: "tool_call_end", id: block.id, arguments: parsed.value });
   }

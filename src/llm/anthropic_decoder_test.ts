@@ -81,6 +81,23 @@ Deno.test("AnthropicDecoder gives a tool call with no argument text empty argume
   assert.deepEqual(out[1], { kind: "tool_call_end", id: "t", arguments: {} });
 });
 
+Deno.test("AnthropicDecoder uses a tool_use input sent whole in content_block_start when no deltas follow", () => {
+  const out = decode([
+    start(),
+    blockStart(0, { type: "tool_use", id: "t", name: "x", input: { a: 1 } }),
+    blockStop(0),
+    blockStart(1, { type: "tool_use", id: "u", name: "y", input: { stale: true } }),
+    delta(1, { type: "input_json_delta", partial_json: '{"b": 2}' }),
+    blockStop(1),
+    messageDelta("tool_use", 3),
+    stop,
+  ]);
+  assert.deepEqual(out.filter((e) => e.kind === "tool_call_end"), [
+    { kind: "tool_call_end", id: "t", arguments: { a: 1 } },
+    { kind: "tool_call_end", id: "u", arguments: { b: 2 } },
+  ]);
+});
+
 Deno.test("AnthropicDecoder skips thinking blocks, unknown events and unknown deltas", () => {
   assert.deepEqual(
     decode([
