@@ -71,19 +71,19 @@ export function tokenRequirements(
 export function createTokenGate(o: TokenGateOptions): KvTokenGate {
   const store = new KvTokenStore(o.kv);
   const trusted = (k: string) => trustedPublicKey(o.keyring, k);
-  // Signature checks are cached per exact token (by hash); expiry, revocation and
-  // consumption are re-checked on every use, so the cache can never revive a token.
-  const verified = new Map<string, boolean>();
-  const signatureOk = (t: CapabilityToken) => {
-    const h = tokenHash(t);
-    let ok = verified.get(h);
-    if (ok === undefined) {
-      ok = tokenSignatureValid(t, trusted);
-      if (verified.size > 4096) verified.clear();
-      verified.set(h, ok as boolean);
+  // Signature checks (and token hashes) are cached per token object. Candidates are
+  // immutable objects freshly decoded from KV, so a changed token is a new object and
+  // is verified again; expiry, revocation and use are re-checked on every use.
+  const checked = new WeakMap<CapabilityToken, { valid: boolean; hash: string }>();
+  const facts = (t: CapabilityToken) => {
+    let f = checked.get(t);
+    if (!f) {
+      f = { valid: tokenSignatureValid(t, trusted), hash: tokenHash(t) };
+      checked.set(t, f);
     }
-    return ok;
+    return f;
   };
+  const signatureOk = (t: CapabilityToken) => facts(t).valid;
 
   // Candidates with their revocation and use state, per (permission, scheme), for a
   // second: the decision commit re-checks revocation and single use atomically, so a
