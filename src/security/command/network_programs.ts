@@ -862,12 +862,26 @@ function git(args: readonly Arg[], fx: Effects): boolean {
       }
       return false;
     }
+    case "config": {
+      // Settings that make later git commands run programs (hooks, pagers, helpers).
+      const setting = rest.find((a) => a.text === null || !a.text.startsWith("-"));
+      const key = setting?.text?.toLowerCase() ?? null;
+      const reading = rest.some((a) =>
+        /^(--get|--get-all|--get-regexp|--list|-l)$/.test(a.text ?? "")
+      );
+      if (!reading && (key === null || GIT_CODE_KEYS.test(key))) fx.inline();
+      return false;
+    }
     case "send-email":
       fx.network("<dynamic>", 0);
       return false;
   }
   return false;
 }
+
+/** git configuration keys whose value is a command, a program or a hook location. */
+const GIT_CODE_KEYS =
+  /^(core\.(sshcommand|fsmonitor|hookspath|pager|editor|askpass|gitproxy|alternaterefscommand)|alias\.|diff\.|merge\.|filter\.|credential\.|gpg\.|sequence\.editor|pager\.|uploadpack\.|receive\.procreceiverefs|difftool\.|mergetool\.|protocol\.|remote\..*\.(uploadpack|receivepack|proxy|vcs)|include\.|includeif\.|http\..*proxy|url\.)/;
 
 const REGISTRY_COMMANDS = new Set([
   "publish",

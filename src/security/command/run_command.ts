@@ -153,6 +153,11 @@ export function runCommand(col: Collector, args: readonly Arg[], env: RunEnv): C
   }
 }
 
+/** `<(cmd)`, `/dev/stdin`, `/dev/fd/N`: a script read from a pipe, not from a file. */
+export function isPipeName(arg: Arg): boolean {
+  return arg.source.startsWith("<(") || /^\/dev\/(stdin|fd\/\d+)$/.test(arg.text ?? "");
+}
+
 /** A word whose value is only known at run time. */
 export function unknownArg(source: string, prefix = ""): Arg {
   return { text: null, prefix, pattern: false, tilde: false, source };
@@ -239,7 +244,10 @@ function runProgram(
       return null;
     case "source":
     case ".":
-      if (args[0] !== undefined) col.addPath("read", args[0], env.cwd);
+      if (args[0] !== undefined && isPipeName(args[0])) {
+        fx.inline();
+        fx.dynamic(`${exe} ${args[0].source}`); // code from a pipe, not a file we can check
+      } else if (args[0] !== undefined) col.addPath("read", args[0], env.cwd);
       return env.cwd;
     case "trap": {
       const code = args.find((a) => a.text === null || !a.text.startsWith("-"));
@@ -355,13 +363,17 @@ function runShell(
   const readsStdin = command === undefined && codes.length === 0 &&
     (stdinMode || operands.length === 0);
   const inline = command !== undefined || codes.length > 0 || readsStdin;
-  col.addCommand(name, exe, args.map(shown), env, inline);
+  const index = col.addCommand(name, exe, args.map(shown), env, inline);
   const inner: RunEnv = { ...env, stdin: { kind: "inherit" } };
   for (const r of reads) col.addPath("read", r, env.cwd);
   for (const c of codes) shellString(col, c, inner, `${exe} -c`);
   if (command !== undefined) shellString(col, command, inner, `${exe} -c`);
-  else if (!readsStdin && operands[0] !== undefined) col.addPath("read", operands[0], env.cwd);
-  else if (readsStdin) {
+  else if (!readsStdin && operands[0] !== undefined) {
+    if (isPipeName(operands[0])) {
+      col.markInline(index);
+      col.addDynamic(`${exe} ${operands[0].source}`, [], { ...inner, via: [...env.via, exe] });
+    } else col.addPath("read", operands[0], env.cwd);
+  } else if (readsStdin) {
     const label = `${exe} <stdin>`;
     if (env.stdin.kind === "text" && env.stdin.text !== null) {
       col.nested(env.stdin.text, inner, label);
