@@ -21,6 +21,7 @@ import {
   type TrustedKeyLookup,
 } from "../../security/audit/mod.ts";
 import { type Keyring, trustedPublicKey } from "../../security/keyring.ts";
+import { retryWhileBusy } from "../kv_retry.ts";
 import {
   AUDIT_CHECKPOINT_PREFIX,
   AUDIT_ENTRY_PREFIX,
@@ -97,7 +98,8 @@ export async function verifyKvAuditLog(
         ? { headSeq: verdict.head?.seq, headHash: verdict.head?.hash }
         : { seq: verdict.seq, problem: verdict.problem, reason: verdict.reason }),
     };
-    await kv.set(AUDIT_LAST_VERIFY_KEY, record);
+    // A running runtime may hold the write lock for a moment: wait rather than fail.
+    await retryWhileBusy(() => kv.set(AUDIT_LAST_VERIFY_KEY, record));
   }
   return { ...verdict, durationMs };
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { AstridError, UsageError } from "../../../core/mod.ts";
 import { resolveHome } from "../../../config/mod.ts";
 import type { AuditEntry, ChainPoint, TrustedKeyLookup } from "../../../security/audit/mod.ts";
@@ -22,7 +22,7 @@ import {
   listAuditEntries,
   verifyKvAuditLog,
 } from "../../../storage/audit/mod.ts";
-import { loadKeyring } from "../../../storage/mod.ts";
+import { loadKeyring, openExistingStateKv } from "../../../storage/mod.ts";
 import type { CliContext, RegisterCommand } from "../context.ts";
 
 const wallClock = { now: () => Date.now() };
@@ -333,28 +333,19 @@ function astridHome(ctx: CliContext): string {
 /**
  * Open `$home/state.kv` for `fn`, or call `missing` when there is no state file
  * yet (reading never creates it). Without `missing`, a missing file is an
- * empty log. (Opened directly: `openStateKv()` had not landed when this was written.)
+ * empty log.
  */
 async function withStateKv(
   home: string,
   fn: (kv: Deno.Kv) => Promise<void>,
   missing?: () => void,
 ): Promise<void> {
-  const path = join(home, "state.kv");
-  try {
-    await Deno.stat(path);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  let kv = await openExistingStateKv(home);
+  if (!kv) {
     if (missing) return missing();
     // An empty in-memory store: verify reports an empty (or, with --expect-head, truncated) log.
-    const kv = await Deno.openKv(":memory:");
-    try {
-      return await fn(kv);
-    } finally {
-      kv.close();
-    }
+    kv = await Deno.openKv(":memory:");
   }
-  const kv = await Deno.openKv(path);
   try {
     await fn(kv);
   } finally {
