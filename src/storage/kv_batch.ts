@@ -347,6 +347,11 @@ export class KvBatcher {
         continue;
       }
 
+      if (state.read.size === 0 && state.writes.size === 0) {
+        // Nothing read, nothing written (every job failed before touching KV): nothing to commit.
+        for (const b of built) this.#settle(b.p, b.settle);
+        return deferred;
+      }
       const outcome = await this.#commit(state, built.length);
       if (outcome.kind === "ok") {
         this.stats.commits++;
