@@ -27,6 +27,8 @@ import {
 import type { Permission } from "../action.ts";
 import { blake3Domain } from "../crypto/blake3.ts";
 import type { Signer } from "../keyring.ts";
+import { parseToken } from "./parse_token.ts";
+import { parseResource } from "./scope_covers.ts";
 
 /** Version of the token format and its signing encoding. */
 export const TOKEN_VERSION = 1;
@@ -83,16 +85,20 @@ export function issueToken(
   grant: TokenGrant,
   deps: { signer: Signer; clock: Clock; random: Random; ttlMs: number },
 ): CapabilityToken {
-  if (!(deps.ttlMs > 0)) throw new RangeError(`Token lifetime must be > 0 ms, got ${deps.ttlMs}`);
+  if (!Number.isSafeInteger(deps.ttlMs) || deps.ttlMs <= 0) {
+    throw new RangeError(`Token lifetime must be a whole number of ms > 0, got ${deps.ttlMs}`);
+  }
   if (grant.scope === "session" && !grant.sessionId) {
     throw new TypeError("A session-scoped token needs a sessionId");
   }
+  const resource = parseResource(grant.resource);
+  if (!resource.ok) throw new TypeError(`Cannot issue a token: ${resource.reason}`);
   const now = deps.clock.now();
   const unsigned: UnsignedToken = {
     v: 1,
     id: randomId(deps.random),
     resource: grant.resource,
-    permissions: [...grant.permissions].sort(),
+    permissions: [...new Set(grant.permissions)].sort(),
     issuedAt: now,
     expiresAt: now + deps.ttlMs,
     scope: grant.scope,
@@ -105,7 +111,11 @@ export function issueToken(
     nonce: toBase64Url(deps.random.bytes(16)),
   };
   const signature = toBase64Url(deps.signer.sign(encodeTokenForSigning(unsigned)));
-  return { ...unsigned, signature };
+  // Every token we sign must read back: one that parseToken() refuses would be
+  // stored, audited and then silently never match anything.
+  const parsed = parseToken({ ...unsigned, signature });
+  if (!parsed.ok) throw new TypeError(`Cannot issue a token: ${parsed.reason}`);
+  return parsed.token;
 }
 
 /** Hash of the whole signed token, as recorded in the audit log's authorization proof. */

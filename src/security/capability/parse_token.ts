@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fromBase64Url, toBase64Url } from "../../core/mod.ts";
 import type { Permission } from "../action.ts";
 import type { CapabilityToken } from "./capability_token.ts";
 
@@ -39,16 +40,28 @@ const FIELDS = new Set([
   "signature",
 ]);
 
-/** Parse `value` as a token; the error names the first bad field. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Parse `value` as a token; the error names the first bad field.
+ *
+ * The result is a fresh object holding each known field read exactly once, so
+ * an accessor or a later change to `value` cannot show verification one value
+ * and the scope check another.
+ */
 export function parseToken(
   value: unknown,
 ): { ok: true; token: CapabilityToken } | { ok: false; reason: string } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { ok: false, reason: "token: expected an object" };
   }
-  const o = value as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
+  for (const k of Object.keys(value)) {
     if (!FIELDS.has(k)) return { ok: false, reason: `token: unknown field "${k}"` };
+  }
+  const o: Record<string, unknown> = {};
+  for (const k of FIELDS) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) o[k] = Array.isArray(v) ? [...v] : v;
   }
   const str = (k: string) => typeof o[k] === "string" && (o[k] as string).length > 0;
   const int = (k: string) => Number.isSafeInteger(o[k]) && (o[k] as number) >= 0;
@@ -67,10 +80,19 @@ export function parseToken(
   ) {
     if (!str(k)) return { ok: false, reason: `token.${k}: expected a non-empty string` };
   }
+  if (!canonicalBase64Url(o.nonce as string, 16)) {
+    return { ok: false, reason: "token.nonce: expected 16 bytes as unpadded base64url" };
+  }
+  if (!canonicalBase64Url(o.signature as string, 64)) {
+    return { ok: false, reason: "token.signature: expected 64 bytes as unpadded base64url" };
+  }
   for (const k of ["issuedAt", "expiresAt"]) {
     if (!int(k)) {
       return { ok: false, reason: `token.${k}: expected a whole number of milliseconds` };
     }
+  }
+  if ((o.expiresAt as number) <= (o.issuedAt as number)) {
+    return { ok: false, reason: "token.expiresAt: expected a time after issuedAt" };
   }
   if (o.scope !== "session" && o.scope !== "persistent") {
     return { ok: false, reason: `token.scope: expected "session" or "persistent"` };
@@ -95,4 +117,14 @@ export function parseToken(
     };
   }
   return { ok: true, token: o as unknown as CapabilityToken };
+}
+
+/** `s` is the one unpadded base64url spelling of exactly `bytes` bytes. */
+function canonicalBase64Url(s: string, bytes: number): boolean {
+  if (s.length !== Math.ceil(bytes * 4 / 3) || !BASE64URL.test(s)) return false;
+  try {
+    return toBase64Url(fromBase64Url(s)) === s;
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,8 @@
  * a scope can only be as wide as its literal text says. Schemes must be equal.
  *
  * - `file:///abs/path/**`: an absolute path glob (`/` separated; `**` spans folders).
- * - `exec://git`: an executable base name, exactly or as a glob without `/`.
+ * - `exec://git`: an executable base name, exactly or as a glob without `/`;
+ *   `exec:///usr/bin/git`: an absolute path, held to the same rules as `file:`.
  * - `net://host:port`: host glob (`.` separated, case-insensitive) and a port
  *   number or `*`.
  * - `mcp://server:tool`, `capsule://id:capability`: each half a glob.
@@ -36,19 +37,12 @@ export function parseResource(uri: string): ParsedResource {
   if (rest.includes("\0") || rest.includes("\\")) {
     return { ok: false, reason: `"${uri}" contains a NUL byte or a backslash` };
   }
-  if (scheme === "file") {
+  if (scheme === "file" || (scheme === "exec" && rest.startsWith("/"))) {
     if (!rest.startsWith("/")) {
       return { ok: false, reason: `"${uri}" is not an absolute file path` };
     }
-    const segs = rest.split("/").slice(1);
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i]!;
-      if (s === "..") return { ok: false, reason: `"${uri}" contains a ".." segment` };
-      if (s === ".") return { ok: false, reason: `"${uri}" contains a "." segment` };
-      if (s === "" && !(i === segs.length - 1 && segs.length === 1)) {
-        return { ok: false, reason: `"${uri}" contains an empty path segment` };
-      }
-    }
+    const problem = pathProblem(rest);
+    if (problem) return { ok: false, reason: `"${uri}" contains ${problem}` };
   } else if (/(^|[/:])\.\.?($|[/:])/.test(rest)) {
     return { ok: false, reason: `"${uri}" contains a "." or ".." segment` };
   }
@@ -89,6 +83,21 @@ export function scopeCovers(pattern: string, resource: string): boolean {
   } catch {
     return false; // a pattern that does not compile covers nothing
   }
+}
+
+/** Why an absolute path is not in the one spelling a scope accepts, if it is not. */
+function pathProblem(path: string): string | undefined {
+  const segs = path.split("/").slice(1);
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s === "..") return `a ".." segment`;
+    if (s === ".") return `a "." segment`;
+    // Only the root itself ("/") may end in an empty segment.
+    if (s === "" && !(i === segs.length - 1 && segs.length === 1)) {
+      return "an empty path segment";
+    }
+  }
+  return undefined;
 }
 
 function splitHostPort(s: string): { host: string; port: string } | undefined {

@@ -68,3 +68,57 @@ Deno.test("a granted file scope never covers a path outside its literal prefix (
     },
   ));
 });
+
+Deno.test("parseResource() holds absolute exec paths to the file path rules", () => {
+  for (const bad of ["exec:///usr//bin/git", "exec:///usr/bin/../../tmp/git", "exec:///./git"]) {
+    assert.equal(parseResource(bad).ok, false, bad);
+  }
+  assert.equal(scopeCovers("exec:///usr/**/git", "exec:///usr//bin/git"), false);
+  assert.equal(scopeCovers("exec:///usr/**/git", "exec:///usr/local/bin/git"), true);
+});
+
+Deno.test("a file glob never covers a resource outside its literal prefix (property)", () => {
+  // Pattern segments mix literals and every glob form; resource segments mix the
+  // same literals with traversal and empty segments.
+  const lit = fc.constantFrom("a", "b", "ab", ".x", "a-b");
+  const glob = fc.constantFrom("*", "**", "?", "a*", "*b", "[ab]", "{a,b}", "{a,ab}");
+  const patternSegs = fc.array(fc.oneof(lit, glob), { minLength: 1, maxLength: 4 });
+  const resourceSegs = fc.array(fc.oneof(lit, fc.constantFrom("..", ".", "", "*")), {
+    minLength: 0,
+    maxLength: 5,
+  });
+  fc.assert(
+    fc.property(patternSegs, resourceSegs, (ps, rs) => {
+      const pattern = `file:///${ps.join("/")}`;
+      const path = `/${rs.join("/")}`;
+      if (!scopeCovers(pattern, `file://${path}`)) return true;
+      const root = path === "/";
+      const segs = root ? [] : path.split("/").slice(1);
+      if (segs.some((s) => s === ".." || s === "." || s === "")) return false;
+      const firstGlob = ps.findIndex((s) => /[*?[{]/.test(s));
+      const prefix = firstGlob < 0 ? ps : ps.slice(0, firstGlob);
+      const underPrefix = prefix.every((s, i) => segs[i] === s);
+      // Without `**` the depth is fixed; the glob dialect lets a lone `*` match the
+      // empty name, which can only be the root here ("/x/" is refused before globbing).
+      const sameDepth = ps.includes("**") || segs.length === ps.length ||
+        (root && ps.length === 1);
+      return underPrefix && sameDepth;
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("net and exec scopes never widen past their host suffix or base name (property)", () => {
+  const label = fc.constantFrom("a", "api", "example", "com", "evil", "EXAMPLE", "x-y");
+  fc.assert(fc.property(fc.array(label, { minLength: 1, maxLength: 4 }), (labels) => {
+    const host = labels.join(".");
+    const covered = scopeCovers("net://*.example.com:443", `net://${host}:443`);
+    // `*` is one whole label: exactly one label before ".example.com".
+    const wanted = labels.length === 3 && host.toLowerCase().endsWith(".example.com");
+    return covered === wanted;
+  }));
+  fc.assert(fc.property(fc.array(label, { minLength: 1, maxLength: 3 }), (parts) => {
+    return !scopeCovers("exec://*", `exec:///${parts.join("/")}`) &&
+      !scopeCovers("exec://a*", `exec://${parts.join("/")}/a`);
+  }));
+});

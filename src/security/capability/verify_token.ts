@@ -9,7 +9,7 @@
  * @module
  */
 
-import { fromBase64Url } from "../../core/mod.ts";
+import { fromBase64Url, toBase64Url } from "../../core/mod.ts";
 import type { Permission } from "../action.ts";
 import { verifySignature } from "../crypto/ed25519.ts";
 import { type CapabilityToken, encodeTokenForSigning } from "./capability_token.ts";
@@ -60,6 +60,9 @@ export function tokenSignatureValid(
   } catch {
     return false;
   }
+  // One signature, one spelling: base64url has spare bits in its last character,
+  // so without this check several strings (and token hashes) decode to the same bytes.
+  if (sig.length !== 64 || toBase64Url(sig) !== token.signature) return false;
   return verifySignature(pub, encodeTokenForSigning(token), sig);
 }
 
@@ -80,7 +83,12 @@ export function verifyToken(
       return fail("TOKEN_INVALID", `token ${token.id} has an invalid signature`);
     }
   }
-  const skew = Math.min(Math.max(0, ctx.skewMs), MAX_SKEW_MS);
+  // A clock or skew that is not a number must not open the window: NaN compares
+  // false both ways, which would make every expired token look current.
+  if (!Number.isFinite(ctx.now)) {
+    return fail("TOKEN_INVALID", `cannot check token ${token.id}: clock reads ${ctx.now}`);
+  }
+  const skew = Number.isNaN(ctx.skewMs) ? 0 : Math.min(Math.max(0, ctx.skewMs), MAX_SKEW_MS);
   if (ctx.now + skew < token.issuedAt) {
     return fail("TOKEN_INVALID", `token ${token.id} is not valid before ${iso(token.issuedAt)}`);
   }

@@ -222,3 +222,48 @@ Deno.test("token signing encoding matches the golden vector", async () => {
     { ok: true },
   );
 });
+
+Deno.test("verifyToken() fails closed when the clock or the skew is not a number", () => {
+  const t = mint();
+  const long = t.expiresAt + 100 * HOUR;
+  for (const skewMs of [NaN, -Infinity]) {
+    const v = verifyToken(t, req, ctx({ now: long, skewMs }));
+    assert.equal(v.ok === false && v.code, "TOKEN_EXPIRED", `skew ${skewMs}`);
+  }
+  const capped = verifyToken(t, req, ctx({ now: long, skewMs: Infinity }));
+  assert.equal(capped.ok, false, "an infinite skew is capped at 5 minutes");
+  for (const now of [NaN, Infinity, -Infinity]) {
+    const v = verifyToken(t, req, ctx({ now }));
+    assert.equal(v.ok === false && v.code, "TOKEN_INVALID", `now ${now}`);
+  }
+});
+
+Deno.test("verifyToken() accepts exactly one spelling of the signature (property)", () => {
+  const t = mint();
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  // Replacing any character with any other, including the spare low bits of the
+  // last one (which decode to the same bytes), must fail: one token, one hash.
+  fc.assert(fc.property(
+    fc.integer({ min: 0, max: t.signature.length - 1 }),
+    fc.constantFrom(...alphabet),
+    (i, c) => {
+      fc.pre(t.signature[i] !== c);
+      const signature = t.signature.slice(0, i) + c + t.signature.slice(i + 1);
+      return verifyToken({ ...t, signature }, req, ctx()).ok === false;
+    },
+  ));
+  for (const signature of [t.signature + "==", t.signature + "A", t.signature.slice(1), ""]) {
+    assert.equal(verifyToken({ ...t, signature }, req, ctx()).ok, false, signature);
+  }
+});
+
+Deno.test("verifyToken() rejects a token whose fields are swapped for another token's", () => {
+  const a = mint();
+  const b = mint({ resource: "file:///**", permissions: ["delete"], singleUse: true });
+  for (const k of Object.keys(a) as (keyof CapabilityToken)[]) {
+    if (k === "v" || JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
+    const spliced = { ...b, [k]: a[k] } as CapabilityToken;
+    const wide = { ...req, resource: "file:///etc/passwd", permission: "delete" as const };
+    assert.equal(verifyToken(spliced, wide, ctx()).ok, false, `field ${k} from another token`);
+  }
+});
