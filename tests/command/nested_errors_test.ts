@@ -51,3 +51,10 @@ Deno.test("analyzeCommand() bounds nesting of command strings", () => {
   const b = analyzeCommand(eval20, "/w");
   assert.ok(b.ok && b.commands.some((c) => c.executable === "sudo"));
 });
+
+Deno.test("analyzeCommand() bounds the total text of nested command strings", () => {
+  const line = "eval " + "eval ".repeat(60) + "true ".repeat(10_000);
+  const a = analyzeCommand(line, "/w");
+  assert.ok(!a.ok);
+  assert.match(a.reason, /add up to more than/);
+});

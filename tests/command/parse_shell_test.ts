@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { MAX_DEPTH, MAX_INPUT, parseShell } from "../../src/security/command/mod.ts";
-import type { Command, Script, SimpleCommand } from "../../src/security/command/mod.ts";
+import type {
+  ShellCommand as Command,
+  ShellScript as Script,
+  ShellSimpleCommand as SimpleCommand,
+} from "../../src/security/command/mod.ts";
 
 function script(src: string): Script {
   const r = parseShell(src);

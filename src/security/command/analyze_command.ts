@@ -56,6 +56,9 @@ export interface AnalyzeOptions {
   readonly home?: string;
 }
 
+/** Most characters of nested command strings read for one line (4 times the largest line). */
+const MAX_NESTED_TEXT = 256 * 1024;
+
 const INHERIT: Stdin = { kind: "inherit" };
 const PIPE: Stdin = { kind: "pipe" };
 
@@ -80,7 +83,16 @@ export function analyzeCommand(
       position: parsed.position,
     };
   }
+  let nestedText = 0;
   const col: Collector = new Collector(options.home, (text, env, label) => {
+    // Nested strings are re-read at each level (`eval eval ...`): bound the total work.
+    nestedText += text.length;
+    if (nestedText > MAX_NESTED_TEXT) {
+      throw new NestedParseError(
+        `Command strings nested in the line (eval, sh -c, ...) add up to more than ${MAX_NESTED_TEXT} characters`,
+        col.position,
+      );
+    }
     const r = parseShell(text, { depth: env.depth });
     if (!r.ok) {
       throw new NestedParseError(

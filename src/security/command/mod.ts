@@ -15,4 +15,18 @@ export {
 export { commandShape, isRememberable } from "./command_shape.ts";
 export { MAX_INPUT, parseShell, type ParseShellResult } from "./parse_shell.ts";
 export { MAX_DEPTH } from "./shell_lexer.ts";
-export type * from "./shell_ast.ts";
+export type {
+  AndOr as ShellAndOr,
+  Assignment as ShellAssignment,
+  Command as ShellCommand,
+  HereDoc as ShellHereDoc,
+  List as ShellList,
+  ListItem as ShellListItem,
+  Pipeline as ShellPipeline,
+  Redirect as ShellRedirect,
+  RedirectOp as ShellRedirectOp,
+  Script as ShellScript,
+  SimpleCommand as ShellSimpleCommand,
+  Word as ShellWord,
+  WordPart as ShellWordPart,
+} from "./shell_ast.ts";
