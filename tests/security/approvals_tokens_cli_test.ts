@@ -77,6 +77,13 @@ Deno.test("astrid tokens: Allow Always grants are listed and a revoked one no lo
     await rt.interceptor.intercept(call, ctx);
     await rt.close();
 
+    const dry = await cli("policy", "check", "--json", "write_file", JSON.stringify(target));
+    assert.equal(dry.code, 0, dry.err);
+    assert.deepEqual(
+      [JSON.parse(dry.out).decision, JSON.parse(dry.out).stage],
+      ["allow", "token"],
+      "policy check includes the token stage",
+    );
     const listed = await cli("tokens", "list", "--json");
     assert.equal(listed.code, 0, listed.err);
     const tokens = JSON.parse(listed.out);
@@ -86,6 +93,12 @@ Deno.test("astrid tokens: Allow Always grants are listed and a revoked one no lo
     assert.equal(revoke.code, 0, revoke.err);
     assert.equal(JSON.parse((await cli("tokens", "list", "--json")).out).length, 0);
     assert.equal((await cli("tokens", "revoke", "nope")).code, 1);
+    const after = await cli("policy", "check", "--json", "write_file", JSON.stringify(target));
+    assert.equal(
+      JSON.parse(after.out).decision,
+      "ask",
+      "a revoked token no longer covers the dry run",
+    );
 
     const rt2 = await open(ch);
     try {

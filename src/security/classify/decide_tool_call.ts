@@ -45,7 +45,7 @@ export interface ActionCheck {
 export interface CallDecision {
   readonly decision: "allow" | "ask" | "deny";
   /** Which stage decided. */
-  readonly stage: "classify" | "policy" | "mode";
+  readonly stage: "classify" | "policy" | "mode" | "token";
   readonly rule?: string;
   readonly reason: string;
   readonly actions: readonly Action[];

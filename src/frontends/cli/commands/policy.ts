@@ -18,6 +18,9 @@ import {
 } from "../../../security/policy/mod.ts";
 import { resolveHome, resolveWorkspace, WORKSPACE_MODES } from "../../../config/mod.ts";
 import { denoFsProbe } from "../../../workspace/deno_fs_probe.ts";
+import { cryptoRandom } from "../../../core/mod.ts";
+import { createTokenGate } from "../../../runtime/mod.ts";
+import { loadKeyring, openExistingStateKv } from "../../../storage/mod.ts";
 import type { CliContext, GlobalOptions, RegisterCommand } from "../context.ts";
 import { loadConfigForCommand } from "./config.ts";
 
@@ -50,9 +53,9 @@ Examples:
       "after",
       `
 Runs classification, the admin policy ([policy] and the built-in floor) and the
-workspace mode as a dry run: nothing executes and nothing is recorded. Paths are
-resolved against the workspace (symlinks included). Tokens, budget and approval
-are not consulted: "ask" means a human (or a token) would be needed.
+workspace mode, then the capability tokens granted with Allow Always, as a dry
+run: nothing executes and nothing is recorded. Paths are resolved against the
+workspace (symlinks included). "ask" means a human would be asked.
 Exit status is 0 whatever the decision; 2 on bad arguments.
 
 Examples:
@@ -115,7 +118,45 @@ async function check(
     read_allowlist: loaded.config.workspace.read_allowlist,
   };
   const decision = decideToolCall(tool, args, { policy: compiled, settings, probe: denoFsProbe });
-  return { decision, settings, workspace };
+  return { decision: await withTokens(decision, home.path), settings, workspace };
+}
+
+/**
+ * Stage 2 of the dry run: when a human would be asked, would a stored token
+ * (Allow Always) cover every action instead? Reads the state file only if it
+ * exists and never writes to it; always-ask tools are still asked.
+ */
+async function withTokens(d: CallDecision, home: string): Promise<CallDecision> {
+  if (d.decision !== "ask" || d.stage !== "mode" || d.actions.length === 0) return d;
+  const kv = await openExistingStateKv(home);
+  if (!kv) return d;
+  try {
+    const keyring = await loadKeyring(home).catch(() => undefined);
+    if (!keyring) return d;
+    const gate = createTokenGate({
+      kv,
+      keyring,
+      clock: { now: () => Date.now() },
+      random: cryptoRandom,
+      ttlMs: 1,
+      skewMs: 30_000,
+    });
+    const ids: string[] = [];
+    for (const action of d.actions) {
+      const m = await gate.find(action, { principal: "local", sessionId: "-" });
+      if (!m) return d;
+      ids.push(m.tokenId);
+    }
+    return {
+      ...d,
+      decision: "allow",
+      stage: "token",
+      rule: `token:${[...new Set(ids)].join(",")}`,
+      reason: "covered by a capability token (Allow Always); the human would not be asked",
+    };
+  } finally {
+    kv.close();
+  }
 }
 
 function parseArgs(text: string): Record<string, unknown> {
