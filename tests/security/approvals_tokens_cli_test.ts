@@ -111,3 +111,37 @@ Deno.test("astrid tokens: Allow Always grants are listed and a revoked one no lo
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("astrid audit verify --acknowledge lifts the refusal for exactly the break it saw", async () => {
+  const { root, cli, open } = await setup();
+  try {
+    const rt = await open(new ScriptedChannel(answer("allow_once")));
+    const c = rt.classify("write_file", { path: join(root, "a.txt"), content: "x" });
+    assert.ok(c.ok);
+    const call = { tool: "write_file", actions: c.ok ? c.actions : [], argBytes: 10 };
+    const ctx = { sessionId: "s1", principal: "local", workspaceKey: rt.workspace };
+    await rt.interceptor.intercept(call, ctx);
+    await rt.interceptor.intercept(call, ctx);
+    await rt.kv.delete(["audit", "e", 1]);
+    await rt.close();
+
+    const broken = await open(new ScriptedChannel(answer("allow_once")));
+    assert.equal(broken.auditIntact, false);
+    await broken.close();
+    const plain = await cli("audit", "verify");
+    assert.equal(plain.code, 1);
+    const ack = await cli("audit", "verify", "--acknowledge");
+    assert.equal(ack.code, 1, "verify still reports the break");
+    assert.match(ack.err, /acknowledged the break/);
+    const after = await open(new ScriptedChannel(answer("allow_once")));
+    try {
+      assert.equal(after.auditIntact, true);
+      const d = await after.interceptor.intercept(call, ctx);
+      assert.equal(d.kind, "allow");
+    } finally {
+      await after.close();
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { acknowledgeAudit } from "../../../runtime/mod.ts";
 import { isAbsolute, resolve } from "node:path";
 import { AstridError, UsageError } from "../../../core/mod.ts";
 import { resolveHome } from "../../../config/mod.ts";
@@ -119,7 +120,13 @@ Examples:
       "fail unless the chain still contains this entry (a head recorded elsewhere earlier)",
     )
     .option("--index", "also check the per-session index (a second scan)")
-    .action(async (opts: { json?: boolean; expectHead?: string; index?: boolean }) => {
+    .option(
+      "--acknowledge",
+      "if the chain is broken, record that you have seen this break so risky actions may run again",
+    )
+    .action(async (
+      opts: { json?: boolean; expectHead?: string; index?: boolean; acknowledge?: boolean },
+    ) => {
       const expectHead = opts.expectHead === undefined
         ? undefined
         : parseExpectHead(opts.expectHead);
@@ -134,6 +141,16 @@ Examples:
         });
         const rate = v.durationMs > 0 ? Math.round(v.length / (v.durationMs / 1000)) : null;
         if (!v.intact) ctx.setExitCode(1);
+        if (!v.intact && opts.acknowledge) {
+          // The break stays in the record (and verify keeps exiting 1); only the
+          // refusal of risky actions is lifted, for this exact break.
+          const by = `cli:${ctx.env.USER ?? ctx.env.LOGNAME ?? "local"}`;
+          await acknowledgeAudit(kv, v, by, Date.now());
+          ctx.io.stderr(
+            `astrid: acknowledged the break${v.seq === undefined ? "" : ` at entry #${v.seq}`} ` +
+              `(${v.problem}) as ${by}; risky actions are allowed again until another break appears\n`,
+          );
+        }
         if (!v.intact && missing) ctx.io.stderr(`astrid: ${missing}, so no signature is trusted\n`);
         if (opts.json) {
           const out = v.intact
