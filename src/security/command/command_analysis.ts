@@ -67,8 +67,9 @@ export type CommandAnalysis =
     readonly hasRedirections: boolean;
     /**
      * `$(...)`, backticks, `<(...)`, `>(...)`, a variable expansion in a
-     * program position, arithmetic that evaluates a variable, or a `PATH`
-     * change that makes program names unreliable.
+     * program position, arithmetic that evaluates a variable, a `PATH`
+     * change that makes program names unreliable, or any other program we
+     * cannot name (each such program is a `"<dynamic>"` command).
      */
     readonly hasSubstitution: boolean;
     /** Some command evaluates code given inline (see {@link AnalyzedCommand.inlineEval}). */
