@@ -1,0 +1,51 @@
+;; Helpers shared by the fixtures: linear memory <-> Extism blocks, 8 bytes at a time.
+;; $to_block(ptr, len) -> block; $from_block(block, ptr) -> len; $load_input(ptr) -> len;
+;; $output(ptr, len) allocates the output block (after the last host call).
+(func $to_block (param $ptr i32) (param $len i32) (result i64)
+  (local $blk i64) (local $i i32)
+  (local.set $blk (call $alloc (i64.extend_i32_u (local.get $len))))
+  (block $d8 (loop $l8
+    (br_if $d8 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+    (call $store_u64 (i64.add (local.get $blk) (i64.extend_i32_u (local.get $i)))
+      (i64.load (i32.add (local.get $ptr) (local.get $i))))
+    (local.set $i (i32.add (local.get $i) (i32.const 8)))
+    (br $l8)))
+  (block $d1 (loop $l1
+    (br_if $d1 (i32.ge_u (local.get $i) (local.get $len)))
+    (call $store_u8 (i64.add (local.get $blk) (i64.extend_i32_u (local.get $i)))
+      (i32.load8_u (i32.add (local.get $ptr) (local.get $i))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l1)))
+  (local.get $blk))
+(func $from_block (param $blk i64) (param $ptr i32) (result i32)
+  (local $len i32) (local $i i32)
+  (local.set $len (i32.wrap_i64 (call $length (local.get $blk))))
+  (block $d8 (loop $l8
+    (br_if $d8 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+    (i64.store (i32.add (local.get $ptr) (local.get $i))
+      (call $load_u64 (i64.add (local.get $blk) (i64.extend_i32_u (local.get $i)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 8)))
+    (br $l8)))
+  (block $d1 (loop $l1
+    (br_if $d1 (i32.ge_u (local.get $i) (local.get $len)))
+    (i32.store8 (i32.add (local.get $ptr) (local.get $i))
+      (call $load_u8 (i64.add (local.get $blk) (i64.extend_i32_u (local.get $i)))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l1)))
+  (local.get $len))
+(func $load_input (param $ptr i32) (result i32)
+  (local $len i32) (local $i i32)
+  (local.set $len (i32.wrap_i64 (call $input_length)))
+  (block $d8 (loop $l8
+    (br_if $d8 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+    (i64.store (i32.add (local.get $ptr) (local.get $i)) (call $input_load_u64 (i64.extend_i32_u (local.get $i))))
+    (local.set $i (i32.add (local.get $i) (i32.const 8)))
+    (br $l8)))
+  (block $d1 (loop $l1
+    (br_if $d1 (i32.ge_u (local.get $i) (local.get $len)))
+    (i32.store8 (i32.add (local.get $ptr) (local.get $i)) (call $input_load_u8 (i64.extend_i32_u (local.get $i))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l1)))
+  (local.get $len))
+(func $output (param $ptr i32) (param $len i32)
+  (call $output_set (call $to_block (local.get $ptr) (local.get $len)) (i64.extend_i32_u (local.get $len))))

@@ -1,0 +1,11 @@
+;; Extism kernel imports (extism:host/env) used by the fixtures.
+(import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+(import "extism:host/env" "length" (func $length (param i64) (result i64)))
+(import "extism:host/env" "load_u8" (func $load_u8 (param i64) (result i32)))
+(import "extism:host/env" "load_u64" (func $load_u64 (param i64) (result i64)))
+(import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+(import "extism:host/env" "store_u64" (func $store_u64 (param i64 i64)))
+(import "extism:host/env" "input_length" (func $input_length (result i64)))
+(import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+(import "extism:host/env" "input_load_u64" (func $input_load_u64 (param i64) (result i64)))
+(import "extism:host/env" "output_set" (func $output_set (param i64 i64)))

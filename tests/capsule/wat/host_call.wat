@@ -1,0 +1,41 @@
+;; Calls one host function per export with the call's input as the request and
+;; returns the host's reply as output. Used to drive every host function,
+;; including ones the capsule was not granted.
+(module
+  ;;@imports
+  (import "extism:host/user" "read-file" (func $read_file (param i64) (result i64)))
+  (import "extism:host/user" "write-file" (func $write_file (param i64) (result i64)))
+  (import "extism:host/user" "http-request" (func $http_request (param i64) (result i64)))
+  (import "extism:host/user" "fs-exists" (func $fs_exists (param i64) (result i64)))
+  (import "extism:host/user" "fs-mkdir" (func $fs_mkdir (param i64) (result i64)))
+  (import "extism:host/user" "fs-readdir" (func $fs_readdir (param i64) (result i64)))
+  (import "extism:host/user" "fs-stat" (func $fs_stat (param i64) (result i64)))
+  (import "extism:host/user" "fs-unlink" (func $fs_unlink (param i64) (result i64)))
+  (import "extism:host/user" "kv-get" (func $kv_get (param i64) (result i64)))
+  (import "extism:host/user" "kv-set" (func $kv_set (param i64) (result i64)))
+  (import "extism:host/user" "get-config" (func $get_config (param i64) (result i64)))
+  (import "extism:host/user" "log" (func $log (param i64) (result i64)))
+  (memory (export "memory") 4)
+  ;;@helpers
+  ;; Input at 1024; the reply is copied to 1024 and returned (max ~250 KiB).
+  (func $request (result i64)
+    (call $to_block (i32.const 1024) (call $load_input (i32.const 1024))))
+  (func $respond (param $reply i64) (result i32)
+    (call $output (i32.const 1024) (call $from_block (local.get $reply) (i32.const 1024)))
+    (i32.const 0))
+  (func (export "read_file") (result i32) (call $respond (call $read_file (call $request))))
+  (func (export "write_file") (result i32) (call $respond (call $write_file (call $request))))
+  (func (export "http_request") (result i32) (call $respond (call $http_request (call $request))))
+  (func (export "fs_exists") (result i32) (call $respond (call $fs_exists (call $request))))
+  (func (export "fs_mkdir") (result i32) (call $respond (call $fs_mkdir (call $request))))
+  (func (export "fs_readdir") (result i32) (call $respond (call $fs_readdir (call $request))))
+  (func (export "fs_stat") (result i32) (call $respond (call $fs_stat (call $request))))
+  (func (export "fs_unlink") (result i32) (call $respond (call $fs_unlink (call $request))))
+  (func (export "kv_get") (result i32) (call $respond (call $kv_get (call $request))))
+  (func (export "kv_set") (result i32) (call $respond (call $kv_set (call $request))))
+  (func (export "get_config") (result i32) (call $respond (call $get_config (call $request))))
+  (func (export "log") (result i32) (call $respond (call $log (call $request))))
+  (func (export "echo") (result i32)
+    (call $output (i32.const 1024) (call $load_input (i32.const 1024)))
+    (i32.const 0))
+)
