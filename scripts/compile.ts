@@ -25,7 +25,11 @@ export const REPO_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 export const DEFAULT_OUTPUT = "dist/astrid";
 
 /** Asset folders embedded when they exist (capsules shipped with the binary). */
-export const ASSET_CANDIDATES: readonly string[] = ["capsules"];
+export const ASSET_CANDIDATES: readonly string[] = [
+  "capsules",
+  // Loaded with `new Worker(new URL(...))`, which the module graph does not follow.
+  "src/tools/grep_worker.ts",
+];
 
 /** The arguments after `deno` for one compile. Pure: the same input gives the same argv. */
 export function compileArgs(options: {

@@ -12,3 +12,10 @@ export {
 export { createTokenGate, type KvTokenGate, tokenRequirements } from "./token_gate.ts";
 export { commandKeyOf } from "./command_key.ts";
 export { acknowledgeAudit, AUDIT_ACK_KEY, type AuditAck, auditAcknowledged } from "./audit_ack.ts";
+export {
+  builtinTool,
+  runTool,
+  type ToolCallContext,
+  toolLimits,
+  type ToolRun,
+} from "./run_tool.ts";

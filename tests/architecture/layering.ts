@@ -9,8 +9,10 @@
  *   core <- security <- storage <- (config, tools, workspace, capsule, mcp, llm, openclaw)
  *        <- runtime <- frontends <- src/main.ts
  *
- * - The middle-tier concerns may import core, security and storage, never
- *   each other. If one really needs another, change this table on purpose.
+ * - The middle-tier concerns may import core, security and storage, and not
+ *   each other, except the deliberate edges in `MIDDLE_TIER_EDGES`: tools and
+ *   capsules confine paths with the workspace boundary (one implementation of
+ *   confinement, not two). Add an edge only on purpose.
  * - Nothing imports `src/frontends/**` except `src/main.ts` and frontends.
  * - core and security import no Node built-in that does I/O.
  *
@@ -33,6 +35,12 @@ export const MIDDLE_TIER: readonly string[] = [
   "llm",
   "openclaw",
 ];
+
+/** Deliberate imports between middle-tier concerns. */
+export const MIDDLE_TIER_EDGES: Readonly<Record<string, readonly string[]>> = {
+  tools: ["workspace"],
+  capsule: ["workspace"],
+};
 
 /** Node built-ins the pure core may use: no file system, network, processes or environment. */
 export const CORE_NODE_ALLOWED: readonly string[] = ["node:crypto", "node:buffer", "node:path"];
@@ -64,7 +72,9 @@ export function allowedImports(layer: string): readonly string[] {
     case "main":
       return [...below, ...MIDDLE_TIER, "runtime", "frontends", "main"];
     default:
-      return MIDDLE_TIER.includes(layer) ? [...below, layer] : [];
+      return MIDDLE_TIER.includes(layer)
+        ? [...below, ...(MIDDLE_TIER_EDGES[layer] ?? []), layer]
+        : [];
   }
 }
 

@@ -17,6 +17,7 @@ import { registerPolicyCommand } from "./commands/policy.ts";
 import { registerAuditCommand } from "./commands/audit.ts";
 import { registerTokensCommand } from "./commands/tokens.ts";
 import { registerApprovalsCommand } from "./commands/approvals.ts";
+import { registerToolCommand } from "./commands/tool.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
@@ -81,14 +82,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPolicyCommand(program, ctx);
   registerTokensCommand(program, ctx);
   registerApprovalsCommand(program, ctx);
-  registerNotYet(
-    program,
-    ctx,
-    "tool",
-    "Run one built-in tool through the interceptor",
-    ["call"],
-    "the workspace and tools issue",
-  );
+  registerToolCommand(program, ctx);
   registerInitCommand(program, ctx);
   registerConfigCommand(program, ctx);
   registerKeysCommand(program, ctx);

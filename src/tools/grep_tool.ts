@@ -1,0 +1,125 @@
+/**
+ * `grep`: search file contents in the workspace with a regular expression,
+ * respecting `.gitignore`, skipping binary files, capped in results and time.
+ * The search runs in a Worker that is terminated when its time budget runs
+ * out, so a catastrophic pattern such as `(a+)+$` cannot hang the runtime.
+ *
+ * @module
+ */
+
+import { confineForUse } from "../workspace/mod.ts";
+import { Args } from "./args.ts";
+import type { SearchRequest, SearchResult } from "./search_files.ts";
+import { clipOutput, type ToolDefinition, toolError } from "./tool.ts";
+
+interface GrepArgs {
+  pattern: string;
+  path: string;
+  glob?: string | undefined;
+  case_insensitive?: boolean | undefined;
+  max_results?: number | undefined;
+}
+
+const MAX_PATTERN = 1000;
+
+/** Run a search in a Worker, terminated after `timeoutMs` or on abort. */
+export function searchInWorker(
+  req: SearchRequest,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ ok: true; result: SearchResult } | { ok: false; error: string }> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL("./grep_worker.ts", import.meta.url), { type: "module" });
+    let done = false;
+    const finish = (r: { ok: true; result: SearchResult } | { ok: false; error: string }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      worker.terminate();
+      resolve(r);
+    };
+    const timer = setTimeout(
+      () =>
+        finish({ ok: false, error: `the search took longer than ${timeoutMs} ms and was stopped` }),
+      timeoutMs,
+    );
+    const onAbort = () => finish({ ok: false, error: "the search was cancelled" });
+    signal.addEventListener("abort", onAbort, { once: true });
+    worker.onmessage = (e) => finish(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      finish({ ok: false, error: e.message });
+    };
+    worker.postMessage(req);
+  });
+}
+
+export const grepTool: ToolDefinition<GrepArgs> = {
+  name: "grep",
+  description:
+    "Search file contents in the workspace with a regular expression (JavaScript syntax). Respects .gitignore.",
+  inputSchema: {
+    type: "object",
+    properties: {
+      pattern: { type: "string", description: "Regular expression" },
+      path: { type: "string", description: "Folder to search (default: the workspace root)" },
+      glob: { type: "string", description: "Only files whose path or name matches this glob" },
+      case_insensitive: { type: "boolean" },
+      max_results: { type: "integer", minimum: 1 },
+    },
+    required: ["pattern"],
+    additionalProperties: false,
+  },
+  parse(raw) {
+    const a = new Args("grep", raw, ["pattern", "path", "glob", "case_insensitive", "max_results"]);
+    const pattern = a.nonEmpty("pattern");
+    if (pattern.length > MAX_PATTERN) {
+      throw new TypeError(
+        `grep: argument "pattern" is ${pattern.length} characters, over the limit of ${MAX_PATTERN}`,
+      );
+    }
+    try {
+      new RegExp(pattern);
+    } catch (e) {
+      throw new TypeError(
+        `grep: argument "pattern" is not a valid regular expression: ${(e as Error).message}`,
+      );
+    }
+    return {
+      pattern,
+      path: a.string("path", true) ?? ".",
+      glob: a.string("glob", true),
+      case_insensitive: a.bool("case_insensitive"),
+      max_results: a.int("max_results", 1, 100_000),
+    };
+  },
+  async execute(args, ctx) {
+    const c = confineForUse(ctx.workspace, args.path, "list", ctx.allowOutside);
+    if (!c.ok) return toolError(`grep refused: ${c.reason}`);
+    const r = await searchInWorker(
+      {
+        root: c.path,
+        pattern: args.pattern,
+        caseInsensitive: args.case_insensitive === true,
+        glob: args.glob,
+        maxResults: Math.min(args.max_results ?? ctx.limits.max_results, ctx.limits.max_results),
+        maxFileBytes: ctx.limits.read_max_bytes,
+      },
+      ctx.limits.search_timeout_ms,
+      ctx.signal,
+    );
+    if (!r.ok) return toolError(`grep: ${r.error}`);
+    const { matches, truncated, filesScanned } = r.result;
+    const lines = matches.map((m) => `${m.file}:${m.line}:${m.text}`);
+    if (truncated) lines.push(`[stopped at ${matches.length} matches]`);
+    return {
+      ok: true,
+      output: clipOutput(
+        lines.join("\n") || `No matches in ${filesScanned} files.`,
+        ctx.limits.max_output_bytes,
+      ),
+      data: { matches: matches.length, truncated, filesScanned },
+    };
+  },
+};
