@@ -12,3 +12,4 @@ export { type BatchJob, type BatchTx, KV_ATOMIC_LIMITS, KvBatcher } from "./kv_b
 export { type AppendEntry, KvDecisionStore, toDraft } from "./decision/kv_decision_store.ts";
 export * from "./audit/mod.ts";
 export { KvTokenStore, type Revocation, TOKEN_KEYS, type TokenStore } from "./capability/mod.ts";
+export * from "./session/mod.ts";
