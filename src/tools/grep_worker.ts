@@ -8,9 +8,9 @@
 /// <reference lib="deno.worker" />
 import { searchFiles, type SearchRequest } from "./search_files.ts";
 
-self.onmessage = async (e: MessageEvent<SearchRequest>) => {
+self.onmessage = (e: MessageEvent<SearchRequest>) => {
   try {
-    self.postMessage({ ok: true, result: await searchFiles(e.data) });
+    self.postMessage({ ok: true, result: searchFiles(e.data) });
   } catch (err) {
     self.postMessage({ ok: false, error: (err as Error).message });
   }

@@ -8,7 +8,8 @@
 
 // The glob file alone, not the security door: this module starts every grep Worker.
 import { globMatch } from "../security/glob.ts";
-import { walkWorkspace } from "./walk_workspace.ts";
+import { walkWorkspaceSync } from "./walk_workspace.ts";
+import { Buffer } from "node:buffer";
 
 /** What to search. */
 export interface SearchRequest {
@@ -36,39 +37,38 @@ export interface SearchResult {
 
 const MAX_LINE = 500;
 
-/** Run the search (in whatever thread calls it). */
-export async function searchFiles(req: SearchRequest): Promise<SearchResult> {
+/** Run the search. Blocking file system calls: meant for the grep Worker. */
+export function searchFiles(req: SearchRequest): SearchResult {
   const re = new RegExp(req.pattern, req.caseInsensitive ? "i" : "");
-  // A plain literal lets whole files be skipped with one substring search.
-  const literal = /^[^\\^$.*+?()[\]{}|]+$/.test(req.pattern)
-    ? (req.caseInsensitive ? req.pattern.toLowerCase() : req.pattern)
+  // A plain, case-sensitive literal lets whole files be skipped with one native
+  // byte search before any decoding (most files do not contain it).
+  const literal = !req.caseInsensitive && /^[^\\^$.*+?()[\]{}|]+$/.test(req.pattern)
+    ? Buffer.from(req.pattern, "utf8")
     : undefined;
   const matches: SearchMatch[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let filesScanned = 0;
-  for await (const f of walkWorkspace(req.root)) {
+  for (const f of walkWorkspaceSync(req.root)) {
     if (req.glob && !globMatch(req.glob, f.rel) && !globMatch(req.glob, f.rel.split("/").pop()!)) {
       continue;
     }
     let bytes: Uint8Array;
     try {
-      const st = await Deno.stat(f.abs);
+      const st = Deno.statSync(f.abs);
       if (st.size > req.maxFileBytes) continue;
-      bytes = await Deno.readFile(f.abs);
+      bytes = Deno.readFileSync(f.abs);
     } catch {
       continue;
     }
     filesScanned++;
+    if (literal && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(literal) < 0) {
+      continue;
+    }
     if (bytes.subarray(0, 8192).includes(0)) continue;
     let text: string;
     try {
       text = decoder.decode(bytes);
     } catch {
-      continue;
-    }
-    if (
-      literal !== undefined && !(req.caseInsensitive ? text.toLowerCase() : text).includes(literal)
-    ) {
       continue;
     }
     const lines = text.split("\n");
