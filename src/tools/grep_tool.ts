@@ -22,37 +22,66 @@ interface GrepArgs {
 
 const MAX_PATTERN = 1000;
 
-/** Run a search in a Worker, terminated after `timeoutMs` or on abort. */
-export function searchInWorker(
+/** How many Workers share one search (the top-level folders are split between them). */
+const WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2));
+
+/**
+ * Run a search in Workers, all terminated after `timeoutMs` or on abort.
+ * Results are merged in path order and capped at `req.maxResults`.
+ */
+export async function searchInWorker(
   req: SearchRequest,
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<{ ok: true; result: SearchResult } | { ok: false; error: string }> {
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL("./grep_worker.ts", import.meta.url), { type: "module" });
-    let done = false;
-    const finish = (r: { ok: true; result: SearchResult } | { ok: false; error: string }) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      worker.terminate();
-      resolve(r);
-    };
-    const timer = setTimeout(
+  const workers: Worker[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<{ ok: false; error: string }>((resolve) => {
+    timer = setTimeout(
       () =>
-        finish({ ok: false, error: `the search took longer than ${timeoutMs} ms and was stopped` }),
+        resolve({
+          ok: false,
+          error: `the search took longer than ${timeoutMs} ms and was stopped`,
+        }),
       timeoutMs,
     );
-    const onAbort = () => finish({ ok: false, error: "the search was cancelled" });
+    onAbort = () => resolve({ ok: false, error: "the search was cancelled" });
     signal.addEventListener("abort", onAbort, { once: true });
-    worker.onmessage = (e) => finish(e.data);
-    worker.onerror = (e) => {
-      e.preventDefault();
-      finish({ ok: false, error: e.message });
-    };
-    worker.postMessage(req);
   });
+  const one = (index: number) =>
+    new Promise<{ ok: true; result: SearchResult } | { ok: false; error: string }>((resolve) => {
+      const w = new Worker(new URL("./grep_worker.ts", import.meta.url), { type: "module" });
+      workers.push(w);
+      w.onmessage = (e) => resolve(e.data);
+      w.onerror = (e) => {
+        e.preventDefault();
+        resolve({ ok: false, error: e.message });
+      };
+      w.postMessage({ ...req, shard: { index, count: WORKERS } });
+    });
+  try {
+    const all = Promise.all(Array.from({ length: WORKERS }, (_, i) => one(i)));
+    const parts = await Promise.race([all, stop]);
+    if (!Array.isArray(parts)) return parts;
+    const failed = parts.find((p) => !p.ok);
+    if (failed && !failed.ok) return failed;
+    const ok = parts.filter((p): p is { ok: true; result: SearchResult } => p.ok);
+    const matches = ok.flatMap((p) => p.result.matches)
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    return {
+      ok: true,
+      result: {
+        matches: matches.slice(0, req.maxResults),
+        truncated: matches.length > req.maxResults || ok.some((p) => p.result.truncated),
+        filesScanned: ok.reduce((n, p) => n + p.result.filesScanned, 0),
+      },
+    };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+    for (const w of workers) w.terminate();
+  }
 }
 
 export const grepTool: ToolDefinition<GrepArgs> = {

@@ -19,6 +19,8 @@ export interface SearchRequest {
   readonly glob?: string | undefined;
   readonly maxResults: number;
   readonly maxFileBytes: number;
+  /** Which part of the top level this search covers (parallel workers). */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** One matching line. */
@@ -48,7 +50,7 @@ export function searchFiles(req: SearchRequest): SearchResult {
   const matches: SearchMatch[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let filesScanned = 0;
-  for (const f of walkWorkspaceSync(req.root)) {
+  for (const f of walkWorkspaceSync(req.root, req.shard)) {
     if (req.glob && !globMatch(req.glob, f.rel) && !globMatch(req.glob, f.rel.split("/").pop()!)) {
       continue;
     }

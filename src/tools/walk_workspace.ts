@@ -91,12 +91,21 @@ function rulesInSync(dir: string): Ignore | undefined {
  * The same walk with synchronous file system calls, for worker threads where
  * blocking is harmless and async call overhead dominates (grep over 10,000 files).
  */
-export function* walkWorkspaceSync(root: string): Generator<WalkEntry> {
+export function* walkWorkspaceSync(
+  root: string,
+  shard: { index: number; count: number } = { index: 0, count: 1 },
+): Generator<WalkEntry> {
   const stack: { dir: string; rules: Rules[] }[] = [];
   const rootRules = rulesInSync(root);
   stack.push({ dir: root, rules: rootRules ? [{ base: root, ig: rootRules }] : [] });
+  let top = true;
   while (stack.length > 0) {
     const { dir, rules } = stack.pop()!;
+    // Sharding splits the top level between workers: folders round-robin,
+    // the root's own files to shard 0. Every shard applies the same rules.
+    const atTop = top;
+    top = false;
+    let nth = 0;
     let entries: Deno.DirEntry[];
     try {
       entries = [...Deno.readDirSync(dir)];
@@ -110,9 +119,11 @@ export function* walkWorkspaceSync(root: string): Generator<WalkEntry> {
       const abs = posix.join(dir, e.name);
       if (e.isDirectory) {
         if (e.name === ".git" || ignored(rules, abs, true)) continue;
+        if (atTop && nth++ % shard.count !== shard.index) continue;
         const nested = rulesInSync(abs);
         stack.push({ dir: abs, rules: nested ? [...rules, { base: abs, ig: nested }] : rules });
       } else if (e.isFile && !ignored(rules, abs, false)) {
+        if (atTop && shard.index !== 0) continue;
         files.push({ rel: posix.relative(root, abs), abs });
       }
     }
