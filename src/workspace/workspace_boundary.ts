@@ -1,94 +1,122 @@
 /**
- * The workspace boundary: the agent works inside one folder, and every path
- * a tool touches is confined to it at the moment of use.
+ * The workspace boundary: the canonical root the agent works in and the
+ * confined file operations on it.
  *
- * Confinement resolves the whole parent chain (`canonicalizePath`: the real
- * path of the nearest existing ancestor plus the rest), so `..` climbs,
- * absolute paths, a symlink inside pointing out, a new file under a symlinked
- * folder and prefix siblings (`/srv/app` vs `/srv/app-other`) are all outside.
- * Tools re-check right before they touch the file system (`confineForUse`),
- * so a path swapped for a symlink between the security decision and the use
- * is caught, and writes and deletes never follow a symlink at the final
- * component. Anything that cannot be resolved safely counts as outside.
+ * The root is the real path of the workspace folder, taken once; every path
+ * is judged by {@link confinePath} and every operation re-checks at use
+ * (see open_for_read.ts, write_atomic.ts, remove_path.ts).
  *
  * @module
  */
 
-import { posix } from "node:path";
-import { canonicalizePath, type FsProbe, isInside } from "../security/mod.ts";
+import { AstridError } from "../core/mod.ts";
+import type { FsProbe } from "../security/path/mod.ts";
+import { type AccessDenied, type AccessOptions, denied } from "./access_result.ts";
+import { confinePath, isWithin } from "./confine_path.ts";
 import { denoFsProbe } from "./deno_fs_probe.ts";
+import { type OpenedFile, openForRead } from "./open_for_read.ts";
+import { type Removed, type RemoveOptions, removePath } from "./remove_path.ts";
+import { writeAtomic, type Written } from "./write_atomic.ts";
 
-/** Result of a confinement check. */
-export type Confined = { ok: true; path: string } | { ok: false; reason: string };
+/** A confined, canonical path. */
+export interface ResolvedPath {
+  readonly ok: true;
+  readonly path: string;
+  /** False only when `allowOutside` let an outside path through. */
+  readonly inside: boolean;
+}
 
-/** One workspace root, canonical. */
+/** Options for {@link WorkspaceBoundary.open}. */
+export interface WorkspaceOptions {
+  /** How paths are resolved; the real file system by default. */
+  readonly probe?: FsProbe;
+  /**
+   * Test seam: runs after a path was checked and right before the file system
+   * operation, so a test can swap a folder for a symlink in the window.
+   */
+  readonly beforeUse?: (path: string) => void | Promise<void>;
+}
+
+/** The workspace root and the confined operations on it. */
 export class WorkspaceBoundary {
-  /** Canonical real path of the root. */
+  /** Canonical real path of the workspace folder. */
   readonly root: string;
-  readonly #probe: FsProbe;
+  readonly probe: FsProbe;
+  readonly beforeUse: ((path: string) => void | Promise<void>) | undefined;
 
-  private constructor(root: string, probe: FsProbe) {
+  private constructor(root: string, probe: FsProbe, options: WorkspaceOptions) {
     this.root = root;
-    this.#probe = probe;
+    this.probe = probe;
+    this.beforeUse = options.beforeUse;
   }
 
-  /** The boundary for `dir` (must exist; resolved to its real path). */
-  static open(dir: string, probe: FsProbe = denoFsProbe): WorkspaceBoundary {
-    const real = probe.realPath(posix.resolve(dir));
-    if (real === null) throw new Deno.errors.NotFound(`workspace "${dir}" does not exist`);
-    return new WorkspaceBoundary(real, probe);
+  /**
+   * The boundary of the folder `root` (absolute). Throws `AstridError`
+   * `WORKSPACE_INVALID` when it does not exist, is not a folder or cannot be
+   * resolved.
+   */
+  static open(root: string, options: WorkspaceOptions = {}): WorkspaceBoundary {
+    const probe = options.probe ?? denoFsProbe;
+    if (!root.startsWith("/")) {
+      throw new AstridError("WORKSPACE_INVALID", `workspace "${root}" is not an absolute path`);
+    }
+    let real: string | null;
+    try {
+      real = probe.realPath(root);
+    } catch (e) {
+      throw new AstridError(
+        "WORKSPACE_INVALID",
+        `workspace "${root}" cannot be resolved: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    if (real === null) {
+      throw new AstridError("WORKSPACE_INVALID", `workspace "${root}" does not exist`);
+    }
+    if (probe === denoFsProbe && !Deno.statSync(real).isDirectory) {
+      throw new AstridError("WORKSPACE_INVALID", `workspace "${root}" is not a folder`);
+    }
+    return new WorkspaceBoundary(real, probe, options);
   }
 
   /** Resolve `path` (relative to the root) and require it inside the workspace. */
-  resolveInside(path: string): Confined {
-    const c = canonicalizePath(path, this.root, this.#probe);
-    if (!c.ok) return { ok: false, reason: `cannot resolve "${path}" safely: ${c.reason}` };
-    if (!isInside(this.root, c.path)) {
-      return {
-        ok: false,
-        reason: `"${path}" resolves to "${c.path}", outside the workspace ${this.root}`,
-      };
-    }
-    return c;
+  resolveInside(path: string): ResolvedPath | AccessDenied {
+    return this.resolve(path);
   }
 
-  /** Resolve `path` anywhere (for an approved escape); still canonical. */
-  resolveAnywhere(path: string): Confined {
-    const c = canonicalizePath(path, this.root, this.#probe);
-    return c.ok ? c : { ok: false, reason: `cannot resolve "${path}" safely: ${c.reason}` };
+  /** Resolve `path`; outside paths pass only with `allowOutside`. */
+  resolve(path: string, options: AccessOptions = {}): ResolvedPath | AccessDenied {
+    const c = confinePath(this.root, path, this.probe, options);
+    return c.ok ? { ok: true, path: c.path, inside: c.inside } : denied(c.code, c.reason);
   }
 
-  /** True when the canonical `path` is the root or below it. */
+  /** True when canonical `path` is the root or below it. */
   contains(path: string): boolean {
-    return isInside(this.root, path);
+    return isWithin(this.root, path);
   }
-}
 
-/**
- * The check a tool makes right before it touches `path`: resolve it again
- * (inside the workspace unless `allowOutside`), and for writes and deletes
- * refuse when the final component is a symlink, so the operation can never be
- * redirected through a link planted after the decision.
- */
-export function confineForUse(
-  ws: WorkspaceBoundary,
-  path: string,
-  op: "read" | "write" | "delete" | "list",
-  allowOutside = false,
-): Confined {
-  const c = allowOutside ? ws.resolveAnywhere(path) : ws.resolveInside(path);
-  if (!c.ok) return c;
-  if (op === "write" || op === "delete") {
-    const lexical = posix.resolve(ws.root, path);
-    try {
-      if (Deno.lstatSync(lexical).isSymlink) {
-        return { ok: false, reason: `"${path}" is a symlink; Astrid does not ${op} through links` };
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) {
-        return { ok: false, reason: `cannot inspect "${path}": ${(e as Error).message}` };
-      }
-    }
+  /** `path` relative to the root for display (`.` for the root); outside paths stay absolute. */
+  relative(path: string): string {
+    if (path === this.root) return ".";
+    return isWithin(this.root, path) ? path.slice(this.root.length + 1) : path;
   }
-  return c;
+
+  /** See {@link openForRead}. */
+  openForRead(path: string, options?: AccessOptions): Promise<OpenedFile | AccessDenied> {
+    return openForRead(this, path, options);
+  }
+
+  /** See {@link writeAtomic}. */
+  writeAtomic(
+    path: string,
+    data: Uint8Array,
+    options?: AccessOptions,
+  ): Promise<Written | AccessDenied> {
+    return writeAtomic(this, path, data, options);
+  }
+
+  /** See {@link removePath}. */
+  remove(path: string, options?: RemoveOptions): Promise<Removed | AccessDenied> {
+    return removePath(this, path, options);
+  }
 }
