@@ -193,7 +193,13 @@ export class KvDecisionStore implements DecisionStore {
         }
         const entry = await this.#o.append(tx, toDraft(record));
         const denials = countDecision(before, c.countsAsDenial || !!rejected, this.#o.denialLimits);
-        tx.set(K.denials(sid), denials);
+        // An allow on a clean streak changes nothing: one row less in the hot path.
+        if (
+          denials.consecutive !== before.consecutive || denials.total !== before.total ||
+          denials.paused !== before.paused
+        ) {
+          tx.set(K.denials(sid), denials);
+        }
         const added: SessionAllowance[] = [];
         if (!rejected) {
           for (const a of c.allowances ?? []) {
