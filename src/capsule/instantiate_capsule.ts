@@ -21,7 +21,7 @@ export const MAX_VAR_BYTES = 1024 * 1024;
 /** A live capsule instance. */
 export interface CapsuleInstance {
   /** Call export `fn` with `input`; rejects with an `AstridError` naming the limit hit. */
-  call(fn: string, input: Uint8Array): Promise<Uint8Array>;
+  call(fn: string, input: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
   close(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function instantiateCapsule(
     );
   }
   return {
-    async call(fn: string, input: Uint8Array): Promise<Uint8Array> {
+    async call(fn: string, input: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
       if (!(await plugin.functionExists(fn))) {
         throw new AstridError(
           "CAPSULE_CALL_FAILED",

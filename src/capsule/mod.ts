@@ -30,3 +30,31 @@ export {
   type WasmEnginePlan,
   type WasmGrants,
 } from "./plan_capsule.ts";
+export {
+  type AddressPolicy,
+  forbiddenAddressReason,
+  parseIp,
+  STRICT_ADDRESS_POLICY,
+} from "./address_policy.ts";
+export {
+  CAPSULE_LIMIT_CEILINGS,
+  type CapsuleLimits,
+  resolveCapsuleLimits,
+} from "./capsule_limits.ts";
+export { type CapsuleGate, type GateDecision, RecordingGate } from "./capsule_gate.ts";
+export { type CapsuleKv, MemoryCapsuleKv } from "./capsule_kv.ts";
+export { CAPSULE_KV_PREFIX, DenoCapsuleKv } from "./deno_capsule_kv.ts";
+export type { CapsuleDenial, CapsuleLogLevel } from "./host_env.ts";
+export { HOST_FUNCTIONS, USER_NAMESPACE } from "./host_functions.ts";
+export type { HostErrorCode, HostReply } from "./host_wire.ts";
+export { denoResolveHost, type ResolveHost } from "./host_services.ts";
+export {
+  CapsuleModuleCache,
+  type CompiledCapsule,
+  loadCapsuleModule,
+  type LoadCapsuleOptions,
+} from "./load_capsule_module.ts";
+export { limitWasmMemory, WASM_PAGE_BYTES } from "./limit_wasm_memory.ts";
+export { verifyComponentHash } from "./verify_component_hash.ts";
+export { capsuleWorkerPermissions } from "./worker_permissions.ts";
+export { WasmCapsule, type WasmCapsuleOptions } from "./wasm_capsule.ts";
