@@ -5,10 +5,10 @@
  * Usage: deno run -A tests/capability/consume_child.ts <path> <id,id,...>
  */
 
-import { KvTokenStore } from "../../src/storage/mod.ts";
+import { KvTokenStore, openKvFile } from "../../src/storage/mod.ts";
 
 const [path, list] = Deno.args;
-const kv = await Deno.openKv(path!);
+const kv = await openKvFile(path!);
 const store = new KvTokenStore(kv);
 const ids = list!.split(",");
 const won = await Promise.all(

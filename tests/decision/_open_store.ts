@@ -12,6 +12,7 @@ import type { BudgetLimits, DenialLimits } from "../../src/security/mod.ts";
 import { KvAuditLog } from "../../src/storage/audit/mod.ts";
 import { KvDecisionStore } from "../../src/storage/decision/kv_decision_store.ts";
 import { KvBatcher } from "../../src/storage/kv_batch.ts";
+import { openKvFile } from "../../src/storage/open_state_kv.ts";
 
 /** A fixed test keyring. */
 export function testKeyring(): Keyring {
@@ -31,7 +32,7 @@ export async function openStore(
   path: string,
   options: { clock?: Clock; budget?: BudgetLimits; seed?: number } = {},
 ) {
-  const kv = await Deno.openKv(path);
+  const kv = await openKvFile(path);
   const batcher = new KvBatcher(kv);
   const keyring = testKeyring();
   const clock = options.clock ?? new FakeClock();
