@@ -32,6 +32,7 @@ export {
   confinePath,
   isWithin,
 } from "./confine_path.ts";
+export { type Confined, confineForUse } from "./confine_for_use.ts";
 export { denoFsProbe } from "./deno_fs_probe.ts";
 export { type OpenedFile, openForRead } from "./open_for_read.ts";
 export { type Removed, type RemoveOptions, removePath } from "./remove_path.ts";

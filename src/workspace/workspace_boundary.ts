@@ -9,6 +9,7 @@
  * @module
  */
 
+import { posix } from "node:path";
 import { AstridError } from "../core/mod.ts";
 import type { FsProbe } from "../security/path/mod.ts";
 import { type AccessDenied, type AccessOptions, denied } from "./access_result.ts";
@@ -51,18 +52,17 @@ export class WorkspaceBoundary {
   }
 
   /**
-   * The boundary of the folder `root` (absolute). Throws `AstridError`
-   * `WORKSPACE_INVALID` when it does not exist, is not a folder or cannot be
-   * resolved.
+   * The boundary of the folder `root` (relative paths against the current
+   * directory). The second argument is the options or, for older callers, a
+   * probe. Throws `AstridError` `WORKSPACE_INVALID` when it does not exist, is
+   * not a folder or cannot be resolved.
    */
-  static open(root: string, options: WorkspaceOptions = {}): WorkspaceBoundary {
+  static open(root: string, options: WorkspaceOptions | FsProbe = {}): WorkspaceBoundary {
+    if ("realPath" in options) options = { probe: options };
     const probe = options.probe ?? denoFsProbe;
-    if (!root.startsWith("/")) {
-      throw new AstridError("WORKSPACE_INVALID", `workspace "${root}" is not an absolute path`);
-    }
     let real: string | null;
     try {
-      real = probe.realPath(root);
+      real = probe.realPath(posix.resolve(root));
     } catch (e) {
       throw new AstridError(
         "WORKSPACE_INVALID",
@@ -88,6 +88,11 @@ export class WorkspaceBoundary {
   resolve(path: string, options: AccessOptions = {}): ResolvedPath | AccessDenied {
     const c = confinePath(this.root, path, this.probe, options);
     return c.ok ? { ok: true, path: c.path, inside: c.inside } : denied(c.code, c.reason);
+  }
+
+  /** Resolve `path` anywhere (for an approved escape); still canonical. */
+  resolveAnywhere(path: string): ResolvedPath | AccessDenied {
+    return this.resolve(path, { allowOutside: true });
   }
 
   /** True when canonical `path` is the root or below it. */
