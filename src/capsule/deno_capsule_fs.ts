@@ -36,66 +36,77 @@ export const denoCapsuleFs: CapsuleFs = {
     throw new Error(`"${path}" changed while it was being resolved`);
   },
 
-  async readFile(path: string, maxBytes: number): Promise<Uint8Array> {
-    using file = await Deno.open(path, { read: true });
-    const info = await file.stat();
-    if (!info.isFile) throw new TypeError(`"${path}" is not a regular file`);
-    if (info.size > maxBytes) {
-      throw new RangeError(`file is ${info.size} bytes; the limit is ${maxBytes}`);
-    }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const buf = new Uint8Array(64 * 1024);
-    for (;;) {
-      const n = await file.read(buf);
-      if (n === null) break;
-      total += n;
-      // The file may have grown since stat.
-      if (total > maxBytes) throw new RangeError(`file is over the limit of ${maxBytes} bytes`);
-      chunks.push(buf.slice(0, n));
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  },
-
-  async writeFile(path: string, data: Uint8Array): Promise<void> {
-    await Deno.writeFile(path, data);
-  },
-
-  async stat(path: string): Promise<CapsuleFileInfo | null> {
-    try {
-      const info = await Deno.lstat(path);
-      return { kind: kindOf(info), size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      throw e;
-    }
-  },
-
-  async readDir(path: string, maxEntries: number): Promise<CapsuleDirEntry[]> {
-    const out: CapsuleDirEntry[] = [];
-    for await (const e of Deno.readDir(path)) {
-      if (out.length >= maxEntries) {
-        throw new RangeError(`folder has more than ${maxEntries} entries`);
+  // Synchronous on purpose: the worker runs one call at a time and the guest
+  // waits for this host call anyway; Deno's sync file ops cost a fraction of
+  // the async ones (measured with tests/bench/capsule_bench.ts).
+  readFile(path: string, maxBytes: number): Promise<Uint8Array> {
+    return attempt(() => {
+      using file = Deno.openSync(path, { read: true });
+      const info = file.statSync();
+      if (!info.isFile) throw new TypeError(`"${path}" is not a regular file`);
+      if (info.size > maxBytes) {
+        throw new RangeError(`file is ${info.size} bytes; the limit is ${maxBytes}`);
       }
-      out.push({
-        name: e.name,
-        kind: e.isFile ? "file" : e.isDirectory ? "dir" : e.isSymlink ? "symlink" : "other",
-      });
-    }
-    return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      // Room for one byte more than stat said tells a file that grew meanwhile.
+      const buf = new Uint8Array(info.size + 1);
+      let total = 0;
+      for (;;) {
+        const n = file.readSync(buf.subarray(total));
+        if (n === null || n === 0) break;
+        total += n;
+        if (total === buf.length) {
+          throw new RangeError(`file grew while it was read; the limit is ${maxBytes} bytes`);
+        }
+      }
+      return buf.slice(0, total);
+    });
   },
 
-  async mkdir(path: string, recursive: boolean): Promise<void> {
-    await Deno.mkdir(path, { recursive });
+  writeFile(path: string, data: Uint8Array): Promise<void> {
+    return attempt(() => Deno.writeFileSync(path, data));
   },
 
-  async remove(path: string): Promise<void> {
-    await Deno.remove(path, { recursive: false });
+  stat(path: string): Promise<CapsuleFileInfo | null> {
+    return attempt(() => {
+      try {
+        const info = Deno.lstatSync(path);
+        return { kind: kindOf(info), size: info.size, mtimeMs: info.mtime?.getTime() ?? null };
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) return null;
+        throw e;
+      }
+    });
+  },
+
+  readDir(path: string, maxEntries: number): Promise<CapsuleDirEntry[]> {
+    return attempt(() => {
+      const out: CapsuleDirEntry[] = [];
+      for (const e of Deno.readDirSync(path)) {
+        if (out.length >= maxEntries) {
+          throw new RangeError(`folder has more than ${maxEntries} entries`);
+        }
+        out.push({
+          name: e.name,
+          kind: e.isFile ? "file" : e.isDirectory ? "dir" : e.isSymlink ? "symlink" : "other",
+        });
+      }
+      return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+  },
+
+  mkdir(path: string, recursive: boolean): Promise<void> {
+    return attempt(() => Deno.mkdirSync(path, { recursive }));
+  },
+
+  remove(path: string): Promise<void> {
+    return attempt(() => Deno.removeSync(path, { recursive: false }));
   },
 };
+
+function attempt<T>(f: () => T): Promise<T> {
+  try {
+    return Promise.resolve(f());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}

@@ -35,6 +35,8 @@ export const HOST_FUNCTIONS = [
   "log",
 ] as const;
 
+const ENCODER = new TextEncoder();
+
 /** The namespace of Astrid's host functions. */
 export const USER_NAMESPACE = "extism:host/user";
 
@@ -59,9 +61,8 @@ export function bindHostFunctions(
   env: HostEnv,
   budget: CallBudget,
 ): Record<string, Record<string, HostFn | ((ctx: CallContext, n: bigint) => bigint)>> {
-  const encoder = new TextEncoder();
   const reply = (ctx: CallContext, r: HostReply): bigint => {
-    const bytes = encoder.encode(JSON.stringify(r));
+    const bytes = ENCODER.encode(JSON.stringify(r));
     budget.allocated += bytes.length;
     return ctx.store(bytes);
   };
@@ -123,7 +124,7 @@ export function budgetLogger(env: HostEnv, budget: CallBudget): Console {
 }
 
 function writeLog(env: HostEnv, budget: CallBudget, level: CapsuleLogLevel, message: string) {
-  const size = new TextEncoder().encode(message).length;
+  const size = ENCODER.encode(message).length;
   if (budget.logged + size > env.limits.maxLogBytesPerCall) {
     const first = budget.limitHit === null;
     budget.limitHit ??=
@@ -170,13 +171,13 @@ async function kv(env: HostEnv, fn: "kv-get" | "kv-set", bytes: Uint8Array): Pro
     : readRequest(fn, bytes, { key: "string", value: "string|null" });
   if (!req.ok) return req.reply;
   const key = req.value.key as string;
-  if (key === "" || new TextEncoder().encode(key).length > MAX_KV_KEY_BYTES) {
+  if (key === "" || ENCODER.encode(key).length > MAX_KV_KEY_BYTES) {
     return hostError("invalid_request", `${fn}: key must be 1 to ${MAX_KV_KEY_BYTES} bytes`);
   }
   try {
     if (fn === "kv-get") return { ok: true, value: await env.services.kvGet(key) };
     const value = (req.value as Record<string, unknown>).value as string | null;
-    if (value !== null && new TextEncoder().encode(value).length > MAX_KV_VALUE_BYTES) {
+    if (value !== null && ENCODER.encode(value).length > MAX_KV_VALUE_BYTES) {
       return hostError("limit", `${fn}: value is over ${MAX_KV_VALUE_BYTES} bytes`);
     }
     await env.services.kvSet(key, value);

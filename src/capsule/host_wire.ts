@@ -7,6 +7,8 @@
  * @module
  */
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Stable codes of a failed host call. */
 export type HostErrorCode =
   | "invalid_request"
@@ -43,7 +45,7 @@ export function readRequest<const F extends Record<string, FieldType>>(
   });
   let data: unknown;
   try {
-    data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    data = JSON.parse(STRICT_UTF8.decode(bytes));
   } catch (e) {
     return bad(`request is not UTF-8 JSON (${(e as Error).message})`);
   }
@@ -75,7 +77,7 @@ export function readRequest<const F extends Record<string, FieldType>>(
 /** Bytes as a reply field: UTF-8 text when it decodes, base64 otherwise. */
 export function encodeData(bytes: Uint8Array): { data: string; encoding: "utf8" | "base64" } {
   try {
-    return { data: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf8" };
+    return { data: STRICT_UTF8.decode(bytes), encoding: "utf8" };
   } catch {
     return { data: toBase64(bytes), encoding: "base64" };
   }

@@ -37,6 +37,9 @@ export async function instantiateCapsule(
       `capsule "${env.capsule}" imports what Astrid does not provide:\n  ${problems.join("\n  ")}`,
     );
   }
+  const exported = new Set(
+    WebAssembly.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name),
+  );
   const budget = new CallBudget();
   let plugin: Plugin;
   try {
@@ -65,7 +68,7 @@ export async function instantiateCapsule(
   }
   return {
     async call(fn: string, input: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-      if (!(await plugin.functionExists(fn))) {
+      if (!exported.has(fn)) {
         throw new AstridError(
           "CAPSULE_CALL_FAILED",
           `capsule "${env.capsule}" has no export "${fn}"`,
