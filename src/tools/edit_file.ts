@@ -8,8 +8,7 @@
 
 import { confineForUse } from "../workspace/mod.ts";
 import { Args } from "./args.ts";
-import { atomicWrite } from "./atomic_write.ts";
-import { decodeText } from "./read_file.ts";
+import { decodeText, readOpened, REFUSALS } from "./read_file.ts";
 import { diffPreview } from "./write_file.ts";
 import { type ToolContext, type ToolDefinition, toolError } from "./tool.ts";
 
@@ -28,15 +27,28 @@ type Planned = { ok: true; path: string; before: string; after: string; count: n
 async function plan(args: EditArgs, ctx: ToolContext, op: "read" | "write"): Promise<Planned> {
   const c = confineForUse(ctx.workspace, args.path, op, ctx.allowOutside);
   if (!c.ok) return { ok: false, message: `edit_file refused: ${c.reason}` };
+  const opened = await ctx.workspace.openForRead(c.path, {
+    allowOutside: ctx.allowOutside,
+    signal: ctx.signal,
+  });
+  if (!opened.ok) {
+    return {
+      ok: false,
+      message: REFUSALS.has(opened.code)
+        ? `edit_file refused: ${opened.reason}`
+        : `edit_file: cannot read "${args.path}": ${opened.reason}`,
+    };
+  }
   let bytes: Uint8Array;
   try {
-    const st = await Deno.stat(c.path);
-    if (st.size > ctx.limits.read_max_bytes) {
+    if (opened.info.size > ctx.limits.read_max_bytes) {
       return { ok: false, message: `edit_file: "${args.path}" is over the size limit` };
     }
-    bytes = await Deno.readFile(c.path);
+    bytes = await readOpened(opened.file, opened.info.size, ctx.signal);
   } catch (e) {
     return { ok: false, message: `edit_file: cannot read "${args.path}": ${(e as Error).message}` };
+  } finally {
+    opened.file.close();
   }
   const t = decodeText(bytes);
   if (!t.ok) return { ok: false, message: `edit_file: refusing "${args.path}": ${t.reason}` };
@@ -92,10 +104,16 @@ export const editFileTool: ToolDefinition<EditArgs> = {
   async execute(args, ctx) {
     const p = await plan(args, ctx, "write");
     if (!p.ok) return toolError(p.message);
-    try {
-      await atomicWrite(p.path, new TextEncoder().encode(p.after), ctx.signal);
-    } catch (e) {
-      return toolError(`edit_file: cannot write "${args.path}": ${(e as Error).message}`);
+    const w = await ctx.workspace.writeAtomic(p.path, new TextEncoder().encode(p.after), {
+      allowOutside: ctx.allowOutside,
+      signal: ctx.signal,
+    });
+    if (!w.ok) {
+      return toolError(
+        REFUSALS.has(w.code)
+          ? `edit_file refused: ${w.reason}`
+          : `edit_file: cannot write "${args.path}": ${w.reason}`,
+      );
     }
     return {
       ok: true,

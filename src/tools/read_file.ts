@@ -28,6 +28,31 @@ export function decodeText(
   }
 }
 
+/** Workspace denial codes that mean "refused" rather than "failed". */
+export const REFUSALS: ReadonlySet<string> = new Set([
+  "outside",
+  "unresolvable",
+  "changed",
+  "symlink",
+]);
+
+/** Read `size` bytes (fewer if the file shrank) from an open file. */
+export async function readOpened(
+  file: Deno.FsFile,
+  size: number,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  const buf = new Uint8Array(size);
+  let off = 0;
+  while (off < size) {
+    signal.throwIfAborted();
+    const n = await file.read(buf.subarray(off));
+    if (n === null) break;
+    off += n;
+  }
+  return buf.subarray(0, off);
+}
+
 export const readFileTool: ToolDefinition<ReadArgs> = {
   name: "read_file",
   description:
@@ -53,24 +78,33 @@ export const readFileTool: ToolDefinition<ReadArgs> = {
   async execute(args, ctx) {
     const c = confineForUse(ctx.workspace, args.path, "read", ctx.allowOutside);
     if (!c.ok) return toolError(`read_file refused: ${c.reason}`);
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(c.path);
-    } catch (e) {
-      return toolError(`read_file: cannot read "${args.path}": ${(e as Error).message}`);
-    }
-    if (!info.isFile) return toolError(`read_file: "${args.path}" is not a file`);
-    if (info.size > ctx.limits.read_max_bytes) {
+    ctx.signal.throwIfAborted();
+    // Opened through the boundary: after the open, the handle's device and
+    // inode are checked against what the canonical path names, so a folder
+    // swapped for a link between the decision and the read is refused.
+    const opened = await ctx.workspace.openForRead(c.path, {
+      allowOutside: ctx.allowOutside,
+      signal: ctx.signal,
+    });
+    if (!opened.ok) {
       return toolError(
-        `read_file: "${args.path}" is ${info.size} bytes, over the limit of ${ctx.limits.read_max_bytes} (tools.read_max_bytes)`,
+        REFUSALS.has(opened.code)
+          ? `read_file refused: ${opened.reason}`
+          : `read_file: cannot read "${args.path}": ${opened.reason}`,
       );
     }
-    ctx.signal.throwIfAborted();
-    const bytes = await Deno.readFile(c.path, { signal: ctx.signal });
-    // Re-check after the read: a folder swapped for a link meanwhile is refused.
-    const again = confineForUse(ctx.workspace, args.path, "read", ctx.allowOutside);
-    if (!again.ok || again.path !== c.path) {
-      return toolError(`read_file refused: "${args.path}" changed while it was read`);
+    let bytes: Uint8Array;
+    try {
+      if (opened.info.size > ctx.limits.read_max_bytes) {
+        return toolError(
+          `read_file: "${args.path}" is ${opened.info.size} bytes, over the limit of ${ctx.limits.read_max_bytes} (tools.read_max_bytes)`,
+        );
+      }
+      bytes = await readOpened(opened.file, opened.info.size, ctx.signal);
+    } catch (e) {
+      return toolError(`read_file: cannot read "${args.path}": ${(e as Error).message}`);
+    } finally {
+      opened.file.close();
     }
     const text = decodeText(bytes);
     if (!text.ok) return toolError(`read_file: refusing "${args.path}": ${text.reason}`);

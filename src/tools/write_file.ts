@@ -5,12 +5,10 @@
  * @module
  */
 
-import { posix } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { confineForUse } from "../workspace/mod.ts";
 import { Args } from "./args.ts";
-import { atomicWrite } from "./atomic_write.ts";
-import { decodeText } from "./read_file.ts";
+import { decodeText, readOpened, REFUSALS } from "./read_file.ts";
 import type { ToolContext, ToolDefinition, ToolPreview } from "./tool.ts";
 import { toolError } from "./tool.ts";
 
@@ -23,15 +21,18 @@ interface WriteArgs {
 export async function currentText(path: string, ctx: ToolContext): Promise<string> {
   const c = confineForUse(ctx.workspace, path, "read", ctx.allowOutside);
   if (!c.ok) return "";
+  const opened = await ctx.workspace.openForRead(c.path, { allowOutside: ctx.allowOutside });
+  if (!opened.ok) return "";
   try {
-    const bytes = await Deno.readFile(c.path);
-    if (bytes.length > ctx.limits.read_max_bytes) {
-      return `[existing file of ${bytes.length} bytes]\n`;
+    if (opened.info.size > ctx.limits.read_max_bytes) {
+      return `[existing file of ${opened.info.size} bytes]\n`;
     }
-    const t = decodeText(bytes);
+    const t = decodeText(await readOpened(opened.file, opened.info.size, ctx.signal));
     return t.ok ? t.text : "[existing binary file]\n";
   } catch {
     return "";
+  } finally {
+    opened.file.close();
   }
 }
 
@@ -66,16 +67,20 @@ export const writeFileTool: ToolDefinition<WriteArgs> = {
     const c = confineForUse(ctx.workspace, args.path, "write", ctx.allowOutside);
     if (!c.ok) return toolError(`write_file refused: ${c.reason}`);
     const data = new TextEncoder().encode(args.content);
-    try {
-      await Deno.mkdir(posix.dirname(c.path), { recursive: true });
-      // Creating folders must not have moved the target outside (re-check at use).
-      const again = confineForUse(ctx.workspace, args.path, "write", ctx.allowOutside);
-      if (!again.ok || again.path !== c.path) {
-        return toolError(`write_file refused: "${args.path}" changed while it was written`);
-      }
-      await atomicWrite(c.path, data, ctx.signal);
-    } catch (e) {
-      return toolError(`write_file: cannot write "${args.path}": ${(e as Error).message}`);
+    // The boundary makes missing folders one at a time (each verified), writes
+    // a temporary file verified to sit in the canonical folder, and renames it
+    // into place: a folder swapped for a link after the decision is refused
+    // before any data is written.
+    const w = await ctx.workspace.writeAtomic(c.path, data, {
+      allowOutside: ctx.allowOutside,
+      signal: ctx.signal,
+    });
+    if (!w.ok) {
+      return toolError(
+        REFUSALS.has(w.code)
+          ? `write_file refused: ${w.reason}`
+          : `write_file: cannot write "${args.path}": ${w.reason}`,
+      );
     }
     return {
       ok: true,
