@@ -39,6 +39,51 @@ export interface SearchResult {
 
 const MAX_LINE = 500;
 
+const SMALL = 256 * 1024;
+const scratch = new Uint8Array(SMALL + 1);
+
+/**
+ * The file's bytes, or `undefined` when it is unreadable or larger than
+ * `max`. Small files (the usual case) take open, read and close: one
+ * system call less per file than stat plus readFile. The view is only valid
+ * until the next call.
+ */
+function readBounded(path: string, max: number): Uint8Array | undefined {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    let n = 0;
+    for (;;) {
+      const r = file.readSync(scratch.subarray(n));
+      if (r === null || r === 0) break;
+      n += r;
+      if (n === scratch.length) {
+        // Larger than the scratch buffer: fall back to a sized read.
+        const size = file.statSync().size;
+        if (size > max) return undefined;
+        const all = new Uint8Array(size);
+        all.set(scratch.subarray(0, n));
+        let m = n;
+        while (m < size) {
+          const k = file.readSync(all.subarray(m));
+          if (k === null || k === 0) break;
+          m += k;
+        }
+        return all.subarray(0, m);
+      }
+    }
+    return n > max ? undefined : scratch.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    file.close();
+  }
+}
+
 /** Run the search. Blocking file system calls: meant for the grep Worker. */
 export function searchFiles(req: SearchRequest): SearchResult {
   const re = new RegExp(req.pattern, req.caseInsensitive ? "i" : "");
@@ -54,14 +99,8 @@ export function searchFiles(req: SearchRequest): SearchResult {
     if (req.glob && !globMatch(req.glob, f.rel) && !globMatch(req.glob, f.rel.split("/").pop()!)) {
       continue;
     }
-    let bytes: Uint8Array;
-    try {
-      const st = Deno.statSync(f.abs);
-      if (st.size > req.maxFileBytes) continue;
-      bytes = Deno.readFileSync(f.abs);
-    } catch {
-      continue;
-    }
+    const bytes = readBounded(f.abs, req.maxFileBytes);
+    if (bytes === undefined) continue;
     filesScanned++;
     if (literal && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(literal) < 0) {
       continue;

@@ -27,7 +27,7 @@ export async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<vo
   const ctx: ToolContext = {
     workspace: WorkspaceBoundary.open(ws),
     signal: new AbortController().signal,
-    limits: { ...DEFAULT_TOOL_LIMITS, bash_timeout_secs: 2, search_timeout_ms: 1500 },
+    limits: { ...DEFAULT_TOOL_LIMITS, bash_timeout_secs: 2, search_timeout_ms: 15_000 },
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: root },
   };
   try {
