@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { wat } from "../../tests/capsule/_wat.ts";
+import fc from "fast-check";
 import { leb, limitWasmMemory } from "./limit_wasm_memory.ts";
 
 const GROW = `
@@ -128,3 +129,41 @@ function memorySection(body: Uint8Array): Uint8Array {
 function twoMemories(): Uint8Array {
   return memorySection(Uint8Array.of(2, 0x00, 1, 0x00, 1));
 }
+
+Deno.test("limitWasmMemory() never throws on mutated modules, and what it accepts stays bounded", () => {
+  const base = wat(`(module
+    (import "env" "f" (func (param i32)))
+    (memory (export "memory") 1)
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (data (i32.const 0) "hello"))`);
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      fc.integer({ min: 0, max: 8 }),
+      (edits, cut) => {
+        const bytes = base.slice(0, base.length - cut);
+        for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value;
+        const r = limitWasmMemory(bytes, 2);
+        if (!r.ok) return typeof r.reason === "string" && r.reason.length > 0;
+        if (!r.memories.every((m) => m.max <= 2)) return false;
+        let instance: WebAssembly.Instance;
+        try {
+          instance = new WebAssembly.Instance(new WebAssembly.Module(r.bytes), { env: { f() {} } });
+        } catch {
+          return true; // V8 refuses what the mutation broke elsewhere
+        }
+        // Whatever runs cannot grow its memory past the limit.
+        const memory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
+        if (!memory) return true;
+        try {
+          memory.grow(3);
+        } catch { /* refused, as it must be */ }
+        return memory.buffer.byteLength <= 2 * 65536;
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
