@@ -22,6 +22,12 @@ interface BashArgs {
   timeout_secs?: number | undefined;
 }
 
+/** How long output is still read after the shell exited and its group was killed. */
+const DRAIN_GRACE_MS = 500;
+
+const ESCAPED_NOTE =
+  "\n[a process that left the command's process group still holds its output; stopped reading]";
+
 const CREDENTIAL = /^ASTRID_|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i;
 
 /** The environment a command sees: allowlisted, credential-free names only. */
@@ -98,8 +104,11 @@ export const bashTool: ToolDefinition<BashArgs> = {
     const chunks: Uint8Array[] = [];
     let kept = 0;
     let dropped = 0;
-    const drain = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const c of stream) {
+    const readers = [child.stdout.getReader(), child.stderr.getReader()];
+    const drain = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+      for (;;) {
+        const { done, value: c } = await reader.read();
+        if (done) return;
         const room = max - kept;
         if (room > 0) {
           const part = c.length <= room ? c : c.subarray(0, room);
@@ -109,10 +118,23 @@ export const bashTool: ToolDefinition<BashArgs> = {
         dropped += Math.max(0, c.length - Math.max(0, room));
       }
     };
+    let grace: ReturnType<typeof setTimeout> | undefined;
     try {
-      const [status] = await Promise.all([child.status, drain(child.stdout), drain(child.stderr)]);
-      // The shell may be gone while its children live on: the group goes too.
+      const drained = Promise.all(readers.map(drain));
+      const status = await child.status;
+      // The shell is gone, but background children may live on holding the
+      // output pipes open: the group goes too, so the call ends now and not
+      // at its timeout, and nothing it started outlives it.
       killGroup("finished");
+      // A process that left the group (its own `setsid`) can still hold the
+      // pipes: stop reading after a short grace instead of waiting for it.
+      const late = await Promise.race([
+        drained.then(() => false),
+        new Promise<boolean>((res) => grace = setTimeout(() => res(true), DRAIN_GRACE_MS)),
+      ]);
+      if (late) {
+        await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
+      }
       const bytes = new Uint8Array(kept);
       let o = 0;
       for (const c of chunks) {
@@ -121,6 +143,7 @@ export const bashTool: ToolDefinition<BashArgs> = {
       }
       let output = new TextDecoder().decode(bytes);
       if (dropped > 0) output += `\n[output truncated: ${dropped} more bytes, limit ${max}]`;
+      if (late) output += ESCAPED_NOTE;
       if (killedFor && killedFor !== "finished") {
         return {
           ok: false,
@@ -138,6 +161,7 @@ export const bashTool: ToolDefinition<BashArgs> = {
         ...(status.success ? {} : { error: `exit code ${status.code}` }),
       };
     } finally {
+      clearTimeout(grace);
       clearTimeout(timer);
       ctx.signal.removeEventListener("abort", onAbort);
     }
