@@ -19,3 +19,4 @@ export {
   toolLimits,
   type ToolRun,
 } from "./run_tool.ts";
+export * from "./agent/mod.ts";

@@ -1,0 +1,313 @@
+/**
+ * The agent loop of one turn: stream the model, run its tool calls through
+ * the interceptor, feed the results back, and repeat until the model stops,
+ * `[agent] max_steps_per_turn` is reached, the budget is spent, the turn is
+ * cancelled or the model call fails.
+ *
+ * Durability, step by step: each assistant message is appended when its
+ * stream completes and is durable before any of its calls runs; each tool
+ * result is appended when the call completes, in the same commit as its
+ * audit outcome; a killed process loses at most the step in flight, and
+ * `resume` closes what it left open. A partial answer (a cut stream, a
+ * cancel) is not recorded as the model's: the turn ends with the reason.
+ *
+ * @module
+ */
+
+import {
+  type CollectedToolCall,
+  type LlmEvent,
+  type LlmRequest,
+  type LlmUsage,
+} from "../../llm/mod.ts";
+import { AstridError } from "../../core/mod.ts";
+import type { AgentEvent, TurnResult, TurnStatus } from "./agent_event.ts";
+import { budgetRefusal, chargeUsage } from "./charge_usage.ts";
+import { planCompaction, SUMMARY_SYSTEM, transcriptOf } from "./context_plan.ts";
+import { runToolCall, skippedResult } from "./run_tool_call.ts";
+import { historyOf, type RecordBody } from "./session_record.ts";
+import type { AgentState, TurnEnv } from "./turn_env.ts";
+
+/** What one streamed model call produced. */
+interface ModelAnswer {
+  readonly text: string;
+  readonly toolCalls: readonly CollectedToolCall[];
+  readonly usage: LlmUsage | undefined;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/**
+ * Run `agent`'s turn until it ends. The user's message is already recorded
+ * (with `activeTurn` set). Never throws: storage failures end the turn with
+ * status `error`. Leaves `activeTurn` cleared and `lastTurn` set.
+ */
+export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<TurnResult> {
+  const maxSteps = env.host.rt.config.agent.max_steps_per_turn;
+  let steps = 0;
+  let text = "";
+  const end = async (
+    status: TurnStatus,
+    error?: { code: string; message: string },
+    finalRecord?: RecordBody,
+  ): Promise<TurnResult> => {
+    if (error) {
+      await env.emit({ kind: "error", sessionId: agent.sessionId, agent: agent.label, ...error });
+    }
+    const now = env.host.clock.now();
+    const patch = (m: typeof agent.meta) => {
+      const { activeTurn, ...rest } = m;
+      return {
+        ...rest,
+        lastTurn: {
+          id: env.turnId,
+          no: agent.turnNo,
+          status,
+          startedAt: activeTurn?.startedAt ?? now,
+          endedAt: now,
+          ...(error ? { error: `${error.code}: ${error.message}` } : {}),
+        },
+      };
+    };
+    try {
+      agent.meta = finalRecord
+        ? await agent.writer.append([{ turn: agent.turnNo, at: now, body: finalRecord }], patch)
+        : await env.host.sessions.update(agent.sessionId, patch);
+    } catch (e) {
+      if (!error) {
+        error = storageError(e);
+        status = "error";
+        await env.emit({ kind: "error", sessionId: agent.sessionId, agent: agent.label, ...error });
+      }
+    }
+    return {
+      sessionId: agent.sessionId,
+      turnId: env.turnId,
+      status,
+      steps,
+      text,
+      ...(error ? { error } : {}),
+    };
+  };
+
+  try {
+    for (;;) {
+      if (env.signal.aborted) return await end("cancelled");
+      const refusal = await budgetRefusal(env, agent);
+      if (refusal) {
+        return await end("budget_exceeded", { code: "BUDGET_EXCEEDED", message: refusal });
+      }
+      await compactIfNeeded(env, agent);
+      if (env.signal.aborted) return await end("cancelled");
+
+      const answer = await streamModel(env, agent, {
+        model: env.host.model,
+        system: agent.system,
+        messages: historyOf(agent.summary, agent.bodies.map((b) => b.body)),
+        tools: agent.specs,
+        maxTokens: env.host.rt.config.llm.max_tokens,
+      }, true);
+      if (answer.error) {
+        // What was streamed is not the model's answer: nothing of it is recorded.
+        return await end(
+          answer.error.code === "aborted" ? "cancelled" : "error",
+          answer.error.code === "aborted" ? undefined : answer.error,
+        );
+      }
+      text = answer.text;
+      const body: RecordBody = {
+        kind: "assistant",
+        text: answer.text,
+        toolCalls: answer.toolCalls.map((c) => ({
+          id: c.id,
+          name: c.name,
+          arguments: c.arguments,
+        })),
+      };
+      if (answer.toolCalls.length === 0) return await end("completed", undefined, body);
+
+      const at = env.host.clock.now();
+      const index = agent.writer.next;
+      if (steps >= maxSteps) {
+        // Recorded with a result for each call, so the history stays well-formed.
+        const skipped = answer.toolCalls.map((c) => skippedResult(c, maxSteps));
+        agent.bodies.push(
+          { index, body },
+          ...skipped.map((b, i) => ({ index: index + 1 + i, body: b })),
+        );
+        await agent.writer.append(
+          [body, ...skipped].map((b) => ({ turn: agent.turnNo, at, body: b })),
+        );
+        return await end("max_steps");
+      }
+      steps++;
+      agent.bodies.push({ index, body });
+      // Durable before any call runs (each allowed call awaits it); its commit overlaps the decisions.
+      const recorded = agent.writer.append([{ turn: agent.turnNo, at, body }]);
+      recorded.catch(() => {});
+      const results = await Promise.all(
+        answer.toolCalls.map((call) => runToolCall(env, agent, call, recorded)),
+      );
+      await recorded;
+      agent.bodies.push(...results.sort((a, b) => a.index - b.index));
+    }
+  } catch (e) {
+    return await end("error", storageError(e));
+  }
+}
+
+/**
+ * Stream one model call, forwarding text deltas when `forward` is set, and
+ * charge its usage (also when it failed after tokens were counted).
+ */
+async function streamModel(
+  env: TurnEnv,
+  agent: AgentState,
+  request: LlmRequest,
+  forward: boolean,
+): Promise<ModelAnswer> {
+  let text = "";
+  const names = new Map<string, string>();
+  const toolCalls: CollectedToolCall[] = [];
+  let usage: LlmUsage | undefined;
+  let error: ModelAnswer["error"];
+  let stopped = false;
+  const stream = env.host.provider.stream(request, env.signal);
+  for await (const e of stream as AsyncIterable<LlmEvent>) {
+    switch (e.kind) {
+      case "text_delta":
+        text += e.text;
+        if (forward && e.text !== "") {
+          await env.emit({
+            kind: "text",
+            sessionId: agent.sessionId,
+            agent: agent.label,
+            text: e.text,
+          });
+        }
+        break;
+      case "tool_call_start":
+        names.set(e.id, e.name);
+        break;
+      case "tool_call_delta":
+        break;
+      case "tool_call_end":
+        toolCalls.push({ id: e.id, name: names.get(e.id) ?? "", arguments: e.arguments });
+        break;
+      case "usage":
+        usage = { inputTokens: e.inputTokens, outputTokens: e.outputTokens };
+        break;
+      case "stop":
+        stopped = true;
+        break;
+      case "error":
+        error = { code: e.code, message: e.message };
+        break;
+    }
+  }
+  if (!stopped && error === undefined) {
+    error = { code: "stream_interrupted", message: "the model stream ended without a stop event" };
+  }
+  if (usage) {
+    agent.lastReportedTokens = usage.inputTokens + usage.outputTokens;
+    const charged = await chargeUsage(env, agent, request.model, usage);
+    await env.emit({
+      kind: "usage",
+      sessionId: agent.sessionId,
+      agent: agent.label,
+      model: request.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: charged.usd,
+      sessionSpentUsd: agent.spentMicros / 1e6,
+    });
+  }
+  return { text, toolCalls, usage, ...(error ? { error } : {}) };
+}
+
+/**
+ * Summarize older records when the next call would come close to the
+ * context window. A failed summary is a warning: the call is sent as is.
+ */
+async function compactIfNeeded(env: TurnEnv, agent: AgentState): Promise<void> {
+  const { rt } = env.host;
+  const fixedChars = agent.system.length + JSON.stringify(agent.specs).length +
+    (agent.summary?.length ?? 0);
+  const plan = planCompaction(agent.bodies.map((b) => b.body), {
+    contextWindow: rt.config.llm.context_window,
+    maxTokens: rt.config.llm.max_tokens,
+    fixedChars,
+  }, agent.lastReportedTokens);
+  if (!plan) return;
+  const older = agent.bodies.slice(0, plan.splitAt);
+  const transcript = transcriptOf(
+    agent.summary,
+    older.map((b) => b.body),
+    Math.floor(rt.config.llm.context_window * 0.5 * 4),
+  );
+  const answer = await streamModel(env, agent, {
+    model: env.host.model,
+    system: SUMMARY_SYSTEM,
+    messages: [{ role: "user", content: [{ kind: "text", text: transcript }] }],
+    tools: [],
+    maxTokens: Math.min(rt.config.llm.max_tokens, 4096),
+  }, false);
+  const warn = (message: string): Promise<void> =>
+    env.emit({
+      kind: "warning",
+      sessionId: agent.sessionId,
+      agent: agent.label,
+      code: "summary_failed",
+      message,
+    });
+  if (answer.error || answer.text.trim() === "") {
+    await warn(
+      `could not summarize the earlier conversation (${
+        answer.error ? `${answer.error.code}: ${answer.error.message}` : "empty summary"
+      }); sending it as is`,
+    );
+    return;
+  }
+  const throughIndex = older[older.length - 1]!.index;
+  const recordIndex = agent.writer.next;
+  const body: RecordBody = { kind: "summary", text: answer.text, throughIndex };
+  const recorded = agent.writer.append(
+    [{ turn: agent.turnNo, at: env.host.clock.now(), body }],
+    (m) => ({ ...m, summary: { recordIndex, throughIndex } }),
+  );
+  const audited = rt.audit.append({
+    sessionId: agent.sessionId,
+    principal: env.principal,
+    kind: "event",
+    summary:
+      `Summarized ${older.length} earlier records (about ${plan.estimatedTokens} tokens in context)`,
+    detail: {
+      type: "context_summarized",
+      records: older.length,
+      throughIndex,
+      estimatedTokens: plan.estimatedTokens,
+      contextWindow: rt.config.llm.context_window,
+      summaryChars: answer.text.length,
+      requestedBy: agent.label,
+    },
+  });
+  const [meta] = await Promise.all([recorded, audited]);
+  agent.meta = meta;
+  agent.summary = answer.text;
+  agent.bodies = agent.bodies.slice(plan.splitAt);
+  agent.lastReportedTokens = 0;
+  await env.emit(
+    {
+      kind: "context_summarized",
+      sessionId: agent.sessionId,
+      agent: agent.label,
+      records: older.length,
+      estimatedTokens: plan.estimatedTokens,
+    } satisfies AgentEvent,
+  );
+}
+
+function storageError(e: unknown): { code: string; message: string } {
+  return e instanceof AstridError
+    ? { code: e.code, message: e.message }
+    : { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
+}
