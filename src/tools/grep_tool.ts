@@ -1,14 +1,16 @@
 /**
  * `grep`: search file contents in the workspace with a regular expression,
  * respecting `.gitignore`, skipping binary files, capped in results and time.
- * The search runs in a Worker that is terminated when its time budget runs
- * out, so a catastrophic pattern such as `(a+)+$` cannot hang the runtime.
+ * Patterns are RE2 (linear time, see grep_pattern.ts), so a catastrophic
+ * pattern such as `(a+)+$` cannot hang anything; the search runs in Workers
+ * that are terminated when the time budget runs out.
  *
  * @module
  */
 
 import { confineForUse } from "../workspace/mod.ts";
 import { Args } from "./args.ts";
+import { compileGrepPattern } from "./compile_grep_pattern.ts";
 import type { SearchRequest, SearchResult } from "./search_files.ts";
 import { clipOutput, type ToolDefinition, toolError } from "./tool.ts";
 
@@ -87,7 +89,7 @@ export async function searchInWorker(
 export const grepTool: ToolDefinition<GrepArgs> = {
   name: "grep",
   description:
-    "Search file contents in the workspace with a regular expression (JavaScript syntax). Respects .gitignore.",
+    "Search file contents in the workspace with a regular expression (RE2 syntax, as ripgrep: no look-around or backreferences). Respects .gitignore.",
   inputSchema: {
     type: "object",
     properties: {
@@ -108,13 +110,7 @@ export const grepTool: ToolDefinition<GrepArgs> = {
         `grep: argument "pattern" is ${pattern.length} characters, over the limit of ${MAX_PATTERN}`,
       );
     }
-    try {
-      new RegExp(pattern);
-    } catch (e) {
-      throw new TypeError(
-        `grep: argument "pattern" is not a valid regular expression: ${(e as Error).message}`,
-      );
-    }
+    compileGrepPattern(pattern, false);
     return {
       pattern,
       path: a.string("path", true) ?? ".",

@@ -1,13 +1,16 @@
 /**
  * The search behind `grep`: walk the folder, skip binary and oversized files,
- * and collect matching lines. Runs inside a Worker (`grep_worker.ts`) so that
- * a catastrophic regular expression can be stopped by terminating the worker.
+ * and collect matching lines. Patterns run in linear time (RE2, see
+ * compile_grep_pattern.ts); the search runs inside a Worker (`grep_worker.ts`) that
+ * is terminated at the time limit, which stops it because it is plain
+ * JavaScript (V8 could not stop its own regular expression engine mid-match).
  *
  * @module
  */
 
 // The glob file alone, not the security door: this module starts every grep Worker.
 import { globMatch } from "../security/glob.ts";
+import type { GrepPattern } from "./grep_pattern.ts";
 import { walkWorkspaceSync } from "./walk_workspace.ts";
 import { Buffer } from "node:buffer";
 
@@ -84,9 +87,12 @@ function readBounded(path: string, max: number): Uint8Array | undefined {
   }
 }
 
-/** Run the search. Blocking file system calls: meant for the grep Worker. */
-export function searchFiles(req: SearchRequest): SearchResult {
-  const re = new RegExp(req.pattern, req.caseInsensitive ? "i" : "");
+/**
+ * Run the search with `re`, the compiled `req.pattern` (linear time whatever
+ * the pattern, see compile_grep_pattern.ts). Blocking file system calls:
+ * meant for the grep Worker.
+ */
+export function searchFiles(req: SearchRequest, re: GrepPattern): SearchResult {
   // A plain, case-sensitive literal lets whole files be skipped with one native
   // byte search before any decoding (most files do not contain it).
   const literal = !req.caseInsensitive && /^[^\\^$.*+?()[\]{}|]+$/.test(req.pattern)
@@ -112,6 +118,7 @@ export function searchFiles(req: SearchRequest): SearchResult {
     } catch {
       continue;
     }
+    if (re.wholeTextPrefilter && !re.test(text)) continue;
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) {
       if (!re.test(lines[i]!)) continue;
