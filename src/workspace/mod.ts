@@ -12,9 +12,9 @@
  * same folder and are renamed into place (a final-component symlink is
  * replaced, never followed); deletes remove the entry, never a link's target.
  *
- * Residual risk, stated plainly: Deno exposes neither `openat` nor
- * `O_NOFOLLOW` on its own API, so these re-checks narrow the window between
- * check and use rather than closing it. A process that can rename folders
+ * Residual risk, stated plainly: Deno has no `openat`/`unlinkat`/`renameat`
+ * (and `/proc/self/fd` needs `--allow-all`), so these re-checks narrow the
+ * window between check and use rather than closing it. A process that can rename folders
  * inside the workspace and times its swaps between our system calls could
  * still win: for a read it must swap a folder out, back and out again across
  * three calls; for a delete, swap the folder between the last check and the
