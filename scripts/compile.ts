@@ -29,6 +29,7 @@ export const ASSET_CANDIDATES: readonly string[] = [
   "capsules",
   // Loaded with `new Worker(new URL(...))`, which the module graph does not follow.
   "src/tools/grep_worker.ts",
+  "src/capsule/capsule_worker.ts",
 ];
 
 /** The arguments after `deno` for one compile. Pure: the same input gives the same argv. */
@@ -42,7 +43,10 @@ export function compileArgs(options: {
     "--output",
     options.output,
     ...(options.check === false ? ["--no-check"] : []),
+    // The binary must carry the same unstable features as deno.json: KV for state,
+    // worker-options for the permission-narrowed capsule workers.
     "--unstable-kv",
+    "--unstable-worker-options",
     ...PERMISSION_FLAGS,
     ...options.includes.flatMap((path) => ["--include", path]),
     ENTRY_POINT,
