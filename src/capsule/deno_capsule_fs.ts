@@ -1,17 +1,15 @@
 /**
  * The Deno adapter of {@link CapsuleFs}, used inside the capsule worker.
  *
- * `realPath` keeps the contract of `src/workspace/deno_fs_probe.ts` (only
- * "nothing is there" is `null`; a dangling symlink or any other failure
- * throws, so canonicalization fails closed). It is restated here because the
- * layering keeps capsule from importing workspace, and the worker must build
- * its probe itself; `deno_capsule_fs_test.ts` holds the two to the same
- * answers.
+ * `realPath` is the workspace's `denoFsProbe` (only "nothing is there" is
+ * `null`; a dangling symlink or any other failure throws, so canonicalization
+ * fails closed): one implementation of path resolution, not two.
  *
  * @module
  */
 
 import type { CapsuleDirEntry, CapsuleFileInfo, CapsuleFs } from "./capsule_fs.ts";
+import { denoFsProbe } from "../workspace/deno_fs_probe.ts";
 
 function kindOf(info: Deno.FileInfo): CapsuleFileInfo["kind"] {
   return info.isFile ? "file" : info.isDirectory ? "dir" : info.isSymlink ? "symlink" : "other";
@@ -19,22 +17,7 @@ function kindOf(info: Deno.FileInfo): CapsuleFileInfo["kind"] {
 
 /** {@link CapsuleFs} over `Deno.*`. */
 export const denoCapsuleFs: CapsuleFs = {
-  realPath(path: string): string | null {
-    try {
-      return Deno.realPathSync(path);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-    let link: Deno.FileInfo;
-    try {
-      link = Deno.lstatSync(path);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      throw e;
-    }
-    if (link.isSymlink) throw new Error(`"${path}" is a dangling symlink`);
-    throw new Error(`"${path}" changed while it was being resolved`);
-  },
+  realPath: (path: string) => denoFsProbe.realPath(path),
 
   // Synchronous on purpose: the worker runs one call at a time and the guest
   // waits for this host call anyway; Deno's sync file ops cost a fraction of
