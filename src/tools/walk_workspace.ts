@@ -40,40 +40,73 @@ function ignored(rules: readonly Rules[], abs: string, isDir: boolean): boolean 
   return false;
 }
 
+interface Frame {
+  readonly dir: string;
+  readonly rules: Rules[];
+}
+
+type Shard = { readonly index: number; readonly count: number };
+
+/**
+ * One folder's step of the walk, shared by both variants: which subfolders
+ * to descend into and which files to yield, in name order. Links are never
+ * followed; `.git` and ignored entries are skipped. Sharding splits the top
+ * level between workers: folders round-robin, the root's own files to shard 0.
+ */
+function expand(
+  frame: Frame,
+  entries: Deno.DirEntry[],
+  root: string,
+  shard: Shard,
+  atTop: boolean,
+): { dirs: string[]; files: WalkEntry[] } {
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const dirs: string[] = [];
+  const files: WalkEntry[] = [];
+  let nth = 0;
+  for (const e of entries) {
+    if (e.isSymlink) continue;
+    const abs = posix.join(frame.dir, e.name);
+    if (e.isDirectory) {
+      if (e.name === ".git" || ignored(frame.rules, abs, true)) continue;
+      if (atTop && nth++ % shard.count !== shard.index) continue;
+      dirs.push(abs);
+    } else if (e.isFile && !ignored(frame.rules, abs, false)) {
+      if (atTop && shard.index !== 0) continue;
+      files.push({ rel: posix.relative(root, abs), abs });
+    }
+  }
+  return { dirs, files };
+}
+
+function child(frame: Frame, dir: string, nested: Ignore | undefined): Frame {
+  return { dir, rules: nested ? [...frame.rules, { base: dir, ig: nested }] : frame.rules };
+}
+
 /** Walk the files below `root` (canonical), depth first, in name order. */
 export async function* walkWorkspace(
   root: string,
   options: { signal?: AbortSignal; deadline?: number } = {},
 ): AsyncGenerator<WalkEntry> {
-  const stack: { dir: string; rules: Rules[] }[] = [];
   const rootRules = await rulesIn(root);
-  stack.push({ dir: root, rules: rootRules ? [{ base: root, ig: rootRules }] : [] });
+  const stack: Frame[] = [{ dir: root, rules: rootRules ? [{ base: root, ig: rootRules }] : [] }];
   while (stack.length > 0) {
-    const { dir, rules } = stack.pop()!;
+    const frame = stack.pop()!;
     options.signal?.throwIfAborted();
     if (options.deadline !== undefined && performance.now() > options.deadline) {
       throw new Deno.errors.TimedOut("the search ran out of time");
     }
     const entries: Deno.DirEntry[] = [];
     try {
-      for await (const e of Deno.readDir(dir)) entries.push(e);
+      for await (const e of Deno.readDir(frame.dir)) entries.push(e);
     } catch {
       continue; // unreadable folder: skip
     }
-    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
-    const files: WalkEntry[] = [];
-    for (const e of entries) {
-      if (e.isSymlink) continue;
-      const abs = posix.join(dir, e.name);
-      if (e.isDirectory) {
-        if (e.name === ".git" || ignored(rules, abs, true)) continue;
-        const nested = await rulesIn(abs);
-        stack.push({ dir: abs, rules: nested ? [...rules, { base: abs, ig: nested }] : rules });
-      } else if (e.isFile && !ignored(rules, abs, false)) {
-        files.push({ rel: posix.relative(root, abs), abs });
-      }
+    const { dirs, files } = expand(frame, entries, root, { index: 0, count: 1 }, false);
+    for (let i = dirs.length - 1; i >= 0; i--) {
+      stack.push(child(frame, dirs[i]!, await rulesIn(dirs[i]!)));
     }
-    for (let i = files.length - 1; i >= 0; i--) yield files[i]!;
+    yield* files;
   }
 }
 
@@ -93,40 +126,25 @@ function rulesInSync(dir: string): Ignore | undefined {
  */
 export function* walkWorkspaceSync(
   root: string,
-  shard: { index: number; count: number } = { index: 0, count: 1 },
+  shard: Shard = { index: 0, count: 1 },
 ): Generator<WalkEntry> {
-  const stack: { dir: string; rules: Rules[] }[] = [];
   const rootRules = rulesInSync(root);
-  stack.push({ dir: root, rules: rootRules ? [{ base: root, ig: rootRules }] : [] });
-  let top = true;
+  const stack: Frame[] = [{ dir: root, rules: rootRules ? [{ base: root, ig: rootRules }] : [] }];
+  let atTop = true;
   while (stack.length > 0) {
-    const { dir, rules } = stack.pop()!;
-    // Sharding splits the top level between workers: folders round-robin,
-    // the root's own files to shard 0. Every shard applies the same rules.
-    const atTop = top;
-    top = false;
-    let nth = 0;
+    const frame = stack.pop()!;
     let entries: Deno.DirEntry[];
     try {
-      entries = [...Deno.readDirSync(dir)];
+      entries = [...Deno.readDirSync(frame.dir)];
     } catch {
+      atTop = false;
       continue;
     }
-    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
-    const files: WalkEntry[] = [];
-    for (const e of entries) {
-      if (e.isSymlink) continue;
-      const abs = posix.join(dir, e.name);
-      if (e.isDirectory) {
-        if (e.name === ".git" || ignored(rules, abs, true)) continue;
-        if (atTop && nth++ % shard.count !== shard.index) continue;
-        const nested = rulesInSync(abs);
-        stack.push({ dir: abs, rules: nested ? [...rules, { base: abs, ig: nested }] : rules });
-      } else if (e.isFile && !ignored(rules, abs, false)) {
-        if (atTop && shard.index !== 0) continue;
-        files.push({ rel: posix.relative(root, abs), abs });
-      }
+    const { dirs, files } = expand(frame, entries, root, shard, atTop);
+    atTop = false;
+    for (let i = dirs.length - 1; i >= 0; i--) {
+      stack.push(child(frame, dirs[i]!, rulesInSync(dirs[i]!)));
     }
-    for (let i = files.length - 1; i >= 0; i--) yield files[i]!;
+    yield* files;
   }
 }
