@@ -8,7 +8,12 @@
 
 import { isAbsolute, join, resolve } from "node:path";
 import { FakeClock } from "../../src/core/mod.ts";
-import { createProvider, type LlmProvider, type LlmToolSpec } from "../../src/llm/mod.ts";
+import {
+  createProvider,
+  type LlmProvider,
+  type LlmToolSpec,
+  ScriptedLlmProvider,
+} from "../../src/llm/mod.ts";
 import {
   type AgentEvent,
   AgentHost,
@@ -76,21 +81,22 @@ export async function withAgent(
   const server = options.script ? startFakeLlmServer(options.script) : undefined;
   try {
     const flavour = options.flavour ?? "anthropic";
-    const provider = options.provider ?? createProvider(
-      {
-        provider: flavour,
-        model: MODEL,
-        base_url: flavour === "anthropic" ? server!.url : `${server!.url}/v1`,
-        api_key: "sk-test-key",
-        max_tokens: rt.config.llm.max_tokens,
-        context_window: rt.config.llm.context_window,
-        prices: rt.config.llm.prices,
-      },
-      {},
-      {
-        retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
-      },
-    );
+    const provider = options.provider ??
+      (server === undefined ? new ScriptedLlmProvider([]) : createProvider(
+        {
+          provider: flavour,
+          model: MODEL,
+          base_url: flavour === "anthropic" ? server!.url : `${server!.url}/v1`,
+          api_key: "sk-test-key",
+          max_tokens: rt.config.llm.max_tokens,
+          context_window: rt.config.llm.context_window,
+          prices: rt.config.llm.prices,
+        },
+        {},
+        {
+          retry: { baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
+        },
+      ));
     const tools = new FileTools();
     const host = new AgentHost({
       rt,
