@@ -126,3 +126,12 @@ Deno.test("a path swapped between approval and execution is not run", async () =
     }
   });
 });
+
+Deno.test("every argument a tool accepts is accepted by the classifier too (grep options)", async () => {
+  await withRuntime({ config: `[workspace]\nmode = "guided"\n` }, async (rt, { workspace }) => {
+    await Deno.writeTextFile(join(workspace, "a.txt"), "Needle\n");
+    const r = await call(rt, "grep", { pattern: "needle", case_insensitive: true, max_results: 5 });
+    assert.equal(r.kind, "ran", JSON.stringify(r));
+    assert.match(r.kind === "ran" ? r.result.output : "", /a\.txt:1:Needle/);
+  });
+});

@@ -116,8 +116,16 @@ function classify(tool: string, args: unknown, ctx: Ctx): Action[] {
       return [file("file_read", start, ctx)];
     }
     case "grep": {
-      const a = ToolArgs.of(tool, args, ["pattern", "path", "glob"]);
+      const a = ToolArgs.of(tool, args, [
+        "pattern",
+        "path",
+        "glob",
+        "case_insensitive",
+        "max_results",
+      ]);
       a.string("pattern");
+      a.optionalBoolean("case_insensitive");
+      a.optionalInt("max_results", 1);
       const path = a.optionalString("path") ?? ".";
       const filter = a.optionalString("glob");
       if (filter !== undefined) {
