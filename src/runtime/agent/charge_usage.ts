@@ -62,8 +62,7 @@ export async function chargeUsage(
     outputTokens: usage.outputTokens,
     ...(cost.ok ? {} : { unpricedModel: model }),
   });
-  const [, next] = await Promise.all([ledger, meta]);
-  agent.meta = next;
+  await Promise.all([ledger, meta]);
   for (let a: AgentState | undefined = agent; a; a = a.parent) a.spentMicros += micros;
   if (!cost.ok && !agent.warnedUnpriced.has(model)) {
     agent.warnedUnpriced.add(model);

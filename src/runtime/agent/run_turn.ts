@@ -106,7 +106,10 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
         tools: agent.specs,
         maxTokens: env.host.rt.config.llm.max_tokens,
       }, true);
+      // Submitted now, so the charge shares a commit with the record written next.
+      const charged = startCharge(env, agent, env.host.model, answer);
       if (answer.error) {
+        await charged();
         // What was streamed is not the model's answer: nothing of it is recorded.
         return await end(
           answer.error.code === "aborted" ? "cancelled" : "error",
@@ -123,7 +126,11 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
           arguments: c.arguments,
         })),
       };
-      if (answer.toolCalls.length === 0) return await end("completed", undefined, body);
+      if (answer.toolCalls.length === 0) {
+        const ended = end("completed", undefined, body);
+        await charged();
+        return await ended;
+      }
 
       const at = env.host.clock.now();
       const index = agent.writer.next;
@@ -134,9 +141,11 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
           { index, body },
           ...skipped.map((b, i) => ({ index: index + 1 + i, body: b })),
         );
-        await agent.writer.append(
+        const written = agent.writer.append(
           [body, ...skipped].map((b) => ({ turn: agent.turnNo, at, body: b })),
         );
+        await charged();
+        await written;
         return await end("max_steps");
       }
       steps++;
@@ -144,6 +153,7 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
       // Durable before any call runs (each allowed call awaits it); its commit overlaps the decisions.
       const recorded = agent.writer.append([{ turn: agent.turnNo, at, body }]);
       recorded.catch(() => {});
+      await charged();
       const results = await Promise.all(
         answer.toolCalls.map((call) => runToolCall(env, agent, call, recorded)),
       );
@@ -156,8 +166,9 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
 }
 
 /**
- * Stream one model call, forwarding text deltas when `forward` is set, and
- * charge its usage (also when it failed after tokens were counted).
+ * Stream one model call, forwarding text deltas when `forward` is set. The
+ * caller charges its usage (also when it failed after tokens were counted)
+ * with {@link startCharge}, in the same tick as its next write.
  */
 async function streamModel(
   env: TurnEnv,
@@ -207,21 +218,38 @@ async function streamModel(
   if (!stopped && error === undefined) {
     error = { code: "stream_interrupted", message: "the model stream ended without a stop event" };
   }
-  if (usage) {
-    agent.lastReportedTokens = usage.inputTokens + usage.outputTokens;
-    const charged = await chargeUsage(env, agent, request.model, usage);
+  if (usage) agent.lastReportedTokens = usage.inputTokens + usage.outputTokens;
+  return { text, toolCalls, usage, ...(error ? { error } : {}) };
+}
+
+/**
+ * Submit the charge for `answer`'s usage now (its writes join whatever is
+ * submitted in the same tick) and return a function that waits for it and
+ * tells the frontend.
+ */
+function startCharge(
+  env: TurnEnv,
+  agent: AgentState,
+  model: string,
+  answer: ModelAnswer,
+): () => Promise<void> {
+  const usage = answer.usage;
+  if (!usage) return () => Promise.resolve();
+  const charging = chargeUsage(env, agent, model, usage);
+  charging.catch(() => {});
+  return async () => {
+    const charged = await charging;
     await env.emit({
       kind: "usage",
       sessionId: agent.sessionId,
       agent: agent.label,
-      model: request.model,
+      model,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       costUsd: charged.usd,
       sessionSpentUsd: agent.spentMicros / 1e6,
     });
-  }
-  return { text, toolCalls, usage, ...(error ? { error } : {}) };
+  };
 }
 
 /**
@@ -259,7 +287,9 @@ async function compactIfNeeded(env: TurnEnv, agent: AgentState): Promise<void> {
       code: "summary_failed",
       message,
     });
+  const charged = startCharge(env, agent, env.host.model, answer);
   if (answer.error || answer.text.trim() === "") {
+    await charged();
     await warn(
       `could not summarize the earlier conversation (${
         answer.error ? `${answer.error.code}: ${answer.error.message}` : "empty summary"
@@ -291,6 +321,7 @@ async function compactIfNeeded(env: TurnEnv, agent: AgentState): Promise<void> {
     },
   });
   const [meta] = await Promise.all([recorded, audited]);
+  await charged();
   agent.meta = meta;
   agent.summary = answer.text;
   agent.bodies = agent.bodies.slice(plan.splitAt);
