@@ -18,6 +18,7 @@ import { registerAuditCommand } from "./commands/audit.ts";
 import { registerTokensCommand } from "./commands/tokens.ts";
 import { registerApprovalsCommand } from "./commands/approvals.ts";
 import { registerToolCommand } from "./commands/tool.ts";
+import { registerSessionsCommand } from "./commands/sessions.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
 
@@ -56,14 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
     ["run", "status", "stop"],
     "the daemon issue",
   );
-  registerNotYet(
-    program,
-    ctx,
-    "sessions",
-    "Manage sessions",
-    ["list", "show", "delete", "cleanup"],
-    "the agent runtime issue",
-  );
+  registerSessionsCommand(program, ctx);
   registerNotYet(program, ctx, "capsule", "Manage capsules (extensions)", [
     "list",
     "install",

@@ -100,17 +100,28 @@ export class AgentHost {
   /** A new top-level session owned by `principal`, in the runtime's workspace. */
   async createSession(o: { principal: string; title?: string }): Promise<SessionMeta> {
     if (o.principal.trim() === "") throw new TypeError("A session needs a non-empty principal");
-    const id = randomId(this.#deps.random);
-    const meta = await this.sessions.create({
+    const { rt, clock, random } = this.#deps;
+    const id = randomId(random);
+    const scope = this.#rootScope();
+    // One tick: the session and its audit event share a commit.
+    const created = this.sessions.create({
       id,
       principal: o.principal,
-      workspace: this.#deps.rt.workspace,
+      workspace: rt.workspace,
       label: "agent",
       rootSessionId: id,
-      scope: this.#rootScope(),
+      scope,
       ...(o.title !== undefined ? { title: o.title } : {}),
-      createdAt: this.#deps.clock.now(),
+      createdAt: clock.now(),
     });
+    const audited = rt.audit.append({
+      sessionId: id,
+      principal: o.principal,
+      kind: "event",
+      summary: `Session created for ${o.principal}`,
+      detail: { type: "session_created", workspace: rt.workspace, mode: scope.mode },
+    });
+    const [meta] = await Promise.all([created, audited]);
     return meta;
   }
 
