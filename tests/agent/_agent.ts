@@ -57,6 +57,8 @@ export interface AgentOptions {
   /** Or an in-memory provider. */
   readonly provider?: LlmProvider;
   readonly clock?: FakeClock;
+  /** The tools the host offers (default: {@link FileTools}, also reachable as `f.tools`). */
+  readonly toolHost?: (rt: SecurityRuntime) => ToolHost;
 }
 
 /** Open everything, run `fn`, close and remove everything. */
@@ -102,7 +104,7 @@ export async function withAgent(
       rt,
       approvals: bridge,
       provider,
-      tools,
+      tools: options.toolHost?.(rt) ?? tools,
       model: MODEL,
       ...(options.clock ? { clock: options.clock } : {}),
     });

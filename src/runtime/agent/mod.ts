@@ -41,3 +41,4 @@ export {
 } from "./session_record.ts";
 export { loadRecords, openOwnedSession } from "./load_session.ts";
 export { MAX_RESULT_CHARS } from "./run_tool_call.ts";
+export { builtinToolHost } from "./builtin_tool_host.ts";

@@ -17,7 +17,7 @@
 
 import type { CollectedToolCall } from "../../llm/mod.ts";
 import { actionHash, type Decision } from "../../security/mod.ts";
-import { TASK_TOOL } from "./agent_scope.ts";
+import { isInside, TASK_TOOL } from "./agent_scope.ts";
 import type { IndexedBody, RecordBody, ToolResultStatus } from "./session_record.ts";
 import { runTaskTool } from "./subagent.ts";
 import type { ToolOutput } from "./tool_host.ts";
@@ -114,7 +114,11 @@ export async function runToolCall(
     signal: env.signal,
     sessionId: agent.sessionId,
     requestedBy: agent.label,
-    allowOutside: classified.actions.some((a) => "inWorkspace" in a && a.inWorkspace === false),
+    // Outside the agent's own folder (a sub-agent's is narrower than the workspace) counts.
+    allowOutside: classified.actions.some((a) =>
+      ("inWorkspace" in a && a.inWorkspace === false) ||
+      ("path" in a && typeof a.path === "string" && !isInside(agent.scope.root, a.path))
+    ),
   };
   const preview = call.name === TASK_TOOL
     ? `Sub-agent task for ${agent.label}: ${String(call.arguments["description"] ?? "")}`
