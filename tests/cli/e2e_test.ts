@@ -31,7 +31,7 @@ Deno.test("the astrid process exits 2 on a usage error and 1 for a placeholder",
   const usage = await astrid({}, "bogus");
   assert.equal(usage.code, 2);
   assert.match(usage.err, /Run 'astrid --help' for usage\./);
-  const placeholder = await astrid({}, "daemon", "status");
+  const placeholder = await astrid({}, "chat");
   assert.equal(placeholder.code, 1);
   assert.match(placeholder.err, /not available in this build yet/);
 });

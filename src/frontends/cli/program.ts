@@ -18,6 +18,7 @@ import { registerAuditCommand } from "./commands/audit.ts";
 import { registerTokensCommand } from "./commands/tokens.ts";
 import { registerApprovalsCommand } from "./commands/approvals.ts";
 import { registerToolCommand } from "./commands/tool.ts";
+import { registerDaemonCommand } from "./commands/daemon.ts";
 import { registerSessionsCommand } from "./commands/sessions.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
@@ -49,14 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
     [],
     "the daemon and chat issue",
   );
-  registerNotYet(
-    program,
-    ctx,
-    "daemon",
-    "Manage the background daemon",
-    ["run", "status", "stop"],
-    "the daemon issue",
-  );
+  registerDaemonCommand(program, ctx);
   registerSessionsCommand(program, ctx);
   registerNotYet(program, ctx, "capsule", "Manage capsules (extensions)", [
     "list",
