@@ -72,7 +72,6 @@ export {
   readTokenFile,
 } from "./daemon_files.ts";
 export { jsonLog } from "./json_log.ts";
-export { builtinToolHost } from "./builtin_tool_host.ts";
 export { FIRST_CLIENT_WAIT_MS, runDaemon, type RunDaemonOptions } from "./run_daemon.ts";
 export {
   connectToDaemon,

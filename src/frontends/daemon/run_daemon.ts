@@ -15,10 +15,14 @@ import type { Clock } from "../../core/mod.ts";
 import { cryptoRandom } from "../../core/mod.ts";
 import type { LoadedConfig } from "../../config/mod.ts";
 import { createProvider, type LlmProvider } from "../../llm/mod.ts";
-import { AgentHost, ApprovalBridge, type ToolHost } from "../../runtime/agent/mod.ts";
+import {
+  AgentHost,
+  ApprovalBridge,
+  builtinToolHost,
+  type ToolHost,
+} from "../../runtime/agent/mod.ts";
 import { openSecurityRuntime, type SecurityRuntime } from "../../runtime/mod.ts";
 import { ApprovalDesk } from "./approval_desk.ts";
-import { builtinToolHost } from "./builtin_tool_host.ts";
 import { credentialOf, LOCAL_PRINCIPAL, newToken } from "./credentials.ts";
 import { DaemonApprovalChannel } from "./daemon_approval_channel.ts";
 import { DaemonCore, type DaemonLog } from "./daemon_core.ts";
