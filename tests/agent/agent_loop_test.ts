@@ -411,3 +411,58 @@ Deno.test("near the context window, older records are summarized by a model call
     ]);
   });
 });
+
+Deno.test("a frontend that throws does not break the turn or the session", async () => {
+  await withAgent({ script: [{ kind: "turn", text: ["fine"] }] }, async (f) => {
+    const s = await f.host.createSession({ principal: P });
+    const turn = await f.host.startTurn({
+      sessionId: s.id,
+      principal: P,
+      text: "hi",
+      frontend: {
+        id: "broken",
+        onEvent() {
+          throw new Error("display crashed");
+        },
+      },
+    });
+    const result = await turn.done;
+    assert.equal(result.status, "completed");
+    assert.deepEqual(await kinds(f, s.id), ["user", "assistant"]);
+  });
+});
+
+Deno.test("cancel while the model streams: nothing partial is recorded, the session is consistent", async () => {
+  await withAgent({
+    script: [
+      { kind: "turn", text: ["partial ", "answer ", "never ", "finished"], hangAfter: 3 },
+      { kind: "turn", text: ["next turn works"] },
+    ],
+  }, async (f) => {
+    const frontend = new RecordingFrontend();
+    const s = await f.host.createSession({ principal: P });
+    const turn = await f.host.startTurn({
+      sessionId: s.id,
+      principal: P,
+      text: "go",
+      frontend: {
+        id: "f",
+        onEvent(e, control) {
+          frontend.onEvent(e, control);
+          if (e.kind === "text") control.cancel();
+        },
+      },
+    });
+    const result = await turn.done;
+    assert.equal(result.status, "cancelled");
+    assert.deepEqual(await kinds(f, s.id), ["user"]);
+    assert.equal((await f.host.openSession(s.id, P)).lastTurn?.status, "cancelled");
+    const next = await (await f.host.startTurn({
+      sessionId: s.id,
+      principal: P,
+      text: "again",
+      frontend: new RecordingFrontend(),
+    })).done;
+    assert.equal(next.status, "completed");
+  });
+});

@@ -341,3 +341,29 @@ Deno.test("a child at the depth limit is not offered the task tool, and calling 
     assert.ok(!(sent.tools ?? []).some((t) => t.name === "task"));
   });
 });
+
+Deno.test("task: the child's approval request reaches the parent's frontend, labelled with the child", async () => {
+  await withAgent({
+    config: '[workspace]\nmode = "guided"\n',
+    script: [
+      { kind: "turn", toolCalls: [toolCall("t", "task", { description: "w", prompt: "write" })] },
+      { kind: "turn", toolCalls: [toolCall("w", "write_file", { path: "c.txt", content: "c" })] },
+      { kind: "turn", text: ["child wrote"] },
+      { kind: "turn", text: ["parent done"] },
+    ],
+  }, async (f) => {
+    const frontend = new RecordingFrontend((r) =>
+      r.requestedBy === "agent/task-1" ? "allow_once" : "deny"
+    );
+    const { result, sessionId } = await run(f, frontend);
+    assert.equal(result.status, "completed");
+    const [asked] = frontend.of("approval_needed");
+    assert.equal(asked?.agent, "agent/task-1");
+    assert.notEqual(asked?.request.sessionId, sessionId, "asked in the child's own session");
+    assert.equal(await Deno.readTextFile(join(f.workspace, "c.txt")), "c");
+    const decision = (await audit(f, asked!.request.sessionId)).find((e) => e.kind === "decision");
+    assert.equal(decision?.detail?.["requestedBy"], "agent/task-1");
+    assert.equal(decision?.proof?.approval?.answeredBy, "test:frontend");
+    assert.equal(f.bridge.waiting().length, 0);
+  });
+});
