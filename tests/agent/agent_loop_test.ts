@@ -466,3 +466,16 @@ Deno.test("cancel while the model streams: nothing partial is recorded, the sess
     assert.equal(next.status, "completed");
   });
 });
+
+Deno.test("the missing-price warning is given once per session, not on every turn", async () => {
+  await withAgent({
+    script: [{ kind: "turn", text: ["one"] }, { kind: "turn", text: ["two"] }],
+  }, async (f) => {
+    const first = await turn(f, "a");
+    const second = await turn(f, "b");
+    assert.equal(first.frontend.of("warning").length, 1);
+    assert.equal(second.frontend.of("warning").length, 0);
+    const unpriced = (await audit(f)).filter((e) => e.detail?.["type"] === "llm_unpriced");
+    assert.equal(unpriced.length, 2, "every unpriced call is still recorded");
+  });
+});

@@ -6,7 +6,8 @@
  * A model missing from `[llm.prices]` is not free and is not guessed: the
  * call is charged nothing, counted in the session's usage, recorded in the
  * audit log (one `llm_unpriced` event per call, with its token counts), and
- * the frontend is warned once per turn per model.
+ * the frontend is warned once per session per model (a sub-agent running in
+ * the parent's turn shares the parent's warning).
  *
  * @module
  */

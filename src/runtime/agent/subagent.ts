@@ -184,7 +184,8 @@ export function agentStateOf(
     summary: init.summary,
     bodies: init.bodies,
     lastReportedTokens: 0,
-    warnedUnpriced: new Set(),
+    // Warn once per session, and once for a sub-agent tree running in one turn.
+    warnedUnpriced: init.parent?.warnedUnpriced ?? new Set(meta.unpricedModels),
   };
 }
 

@@ -76,7 +76,7 @@ export interface AgentState {
   bodies: IndexedBody[];
   /** Prompt plus completion tokens of the last call, as the provider reported them. */
   lastReportedTokens: number;
-  /** Models this turn already warned about (no price). */
+  /** Models already warned about (no price): the session's, shared with sub-agents in the turn. */
   readonly warnedUnpriced: Set<string>;
 }
 
