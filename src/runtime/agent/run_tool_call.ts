@@ -28,13 +28,25 @@ export const MAX_RESULT_CHARS = 100_000;
 
 type ToolResultBody = Extract<RecordBody, { kind: "tool_result" }>;
 
-/** Run one call; resolves with its recorded result (never rejects unless storage fails). */
+/** A call's result, and the writes that record it (submitted, maybe not yet durable). */
+export interface CallResult {
+  readonly result: IndexedBody;
+  readonly written: Promise<unknown>;
+}
+
+/**
+ * Run one call. `before` must settle before anything runs: the assistant
+ * message proposing the call and the previous step's writes. Resolves once
+ * the result and its audit outcome are submitted (one group commit);
+ * `written` settles when they are durable. Never rejects: storage failures
+ * reject `before` or `written`.
+ */
 export async function runToolCall(
   env: TurnEnv,
   agent: AgentState,
   call: CollectedToolCall,
-  recorded: Promise<unknown>,
-): Promise<IndexedBody> {
+  before: Promise<unknown>,
+): Promise<CallResult> {
   const { rt, tools } = env.host;
   await env.emit({
     kind: "tool_started",
@@ -55,7 +67,7 @@ export async function runToolCall(
     content: string,
     source: string,
     write?: () => Promise<unknown>,
-  ): Promise<IndexedBody> => {
+  ): Promise<CallResult> => {
     const body: ToolResultBody = {
       kind: "tool_result",
       callId: call.id,
@@ -68,7 +80,8 @@ export async function runToolCall(
     // Same tick: the record and the audit write share one commit.
     const appended = agent.writer.append([{ turn: agent.turnNo, at: env.host.clock.now(), body }]);
     const audited = write?.();
-    await Promise.all([appended, audited]);
+    const written = Promise.all([appended, audited]);
+    written.catch(() => {});
     await env.emit({
       kind: "tool_result",
       sessionId: agent.sessionId,
@@ -78,7 +91,7 @@ export async function runToolCall(
       status,
       output: body.content,
     });
-    return { index, body };
+    return { result: { index, body }, written };
   };
   const refuse = (rule: string, reason: string) =>
     finish(
@@ -147,7 +160,7 @@ export async function runToolCall(
     );
   }
 
-  await recorded;
+  await before;
   // What runs must be what was approved: classify again right before running.
   const now = rt.classify(call.name, call.arguments, agent.scope.root);
   if (!now.ok || actionHash(now.actions) !== decision.actionHash) {

@@ -7,7 +7,9 @@
  * Durability, step by step: each assistant message is appended when its
  * stream completes and is durable before any of its calls runs; each tool
  * result is appended when the call completes, in the same commit as its
- * audit outcome; a killed process loses at most the step in flight, and
+ * audit outcome, and is durable before anything of the next step runs (its
+ * commit overlaps the next model call, and may share a commit with the next
+ * step's decision); a killed process loses at most the step in flight, and
  * `resume` closes what it left open. A partial answer (a cut stream, a
  * cancel) is not recorded as the model's: the turn ends with the reason.
  *
@@ -45,6 +47,9 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
   const maxSteps = env.host.rt.config.agent.max_steps_per_turn;
   let steps = 0;
   let text = "";
+  // The previous step's result writes: not awaited before the next model call (they overlap
+  // it), always before anything else runs and before the turn ends.
+  let pending: Promise<unknown> = Promise.resolve();
   const end = async (
     status: TurnStatus,
     error?: { code: string; message: string },
@@ -69,9 +74,12 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
       };
     };
     try {
-      agent.meta = finalRecord
-        ? await agent.writer.append([{ turn: agent.turnNo, at: now, body: finalRecord }], patch)
-        : await env.host.sessions.update(agent.sessionId, patch);
+      const closing = finalRecord
+        ? agent.writer.append([{ turn: agent.turnNo, at: now, body: finalRecord }], patch)
+        : env.host.sessions.update(agent.sessionId, patch);
+      closing.catch(() => {});
+      await pending;
+      agent.meta = await closing;
     } catch (e) {
       if (!error) {
         error = storageError(e);
@@ -154,11 +162,14 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
       const recorded = agent.writer.append([{ turn: agent.turnNo, at, body }]);
       recorded.catch(() => {});
       await charged();
-      const results = await Promise.all(
-        answer.toolCalls.map((call) => runToolCall(env, agent, call, recorded)),
+      const before = Promise.all([recorded, pending]);
+      before.catch(() => {});
+      const calls = await Promise.all(
+        answer.toolCalls.map((call) => runToolCall(env, agent, call, before)),
       );
-      await recorded;
-      agent.bodies.push(...results.sort((a, b) => a.index - b.index));
+      agent.bodies.push(...calls.map((c) => c.result).sort((a, b) => a.index - b.index));
+      pending = Promise.all([before, ...calls.map((c) => c.written)]);
+      pending.catch(() => {});
     }
   } catch (e) {
     return await end("error", storageError(e));
