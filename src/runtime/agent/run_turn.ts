@@ -161,12 +161,13 @@ export async function runTurnLoop(env: TurnEnv, agent: AgentState): Promise<Turn
       // Durable before any call runs (each allowed call awaits it); its commit overlaps the decisions.
       const recorded = agent.writer.append([{ turn: agent.turnNo, at, body }]);
       recorded.catch(() => {});
-      await charged();
       const before = Promise.all([recorded, pending]);
       before.catch(() => {});
-      const calls = await Promise.all(
-        answer.toolCalls.map((call) => runToolCall(env, agent, call, before)),
-      );
+      // The charge's commit overlaps the decisions; its usage event comes when it lands.
+      const [, calls] = await Promise.all([
+        charged(),
+        Promise.all(answer.toolCalls.map((call) => runToolCall(env, agent, call, before))),
+      ]);
       agent.bodies.push(...calls.map((c) => c.result).sort((a, b) => a.index - b.index));
       pending = Promise.all([before, ...calls.map((c) => c.written)]);
       pending.catch(() => {});
