@@ -58,3 +58,56 @@ export { limitWasmMemory, WASM_PAGE_BYTES } from "./limit_wasm_memory.ts";
 export { verifyComponentHash } from "./verify_component_hash.ts";
 export { capsuleWorkerPermissions } from "./worker_permissions.ts";
 export { WasmCapsule, type WasmCapsuleOptions } from "./wasm_capsule.ts";
+// MCP host engine (pure launch), static engine, install registry and flow.
+export {
+  type LaunchInputs,
+  type LaunchResult,
+  type McpServerLaunch,
+  mcpServerLaunch,
+} from "./mcp_engine.ts";
+export {
+  MAX_STATIC_FILE_BYTES,
+  readStaticFiles,
+  renderStaticContext,
+  type StaticContribution,
+  staticContribution,
+  staticFilesOf,
+  type StaticResult,
+  type StaticSkill,
+} from "./static_engine.ts";
+export {
+  ARCHIVE_LIMITS,
+  type ArchiveEntry,
+  type ArchiveLimits,
+  type ArchiveRead,
+  readTarArchive,
+} from "./capsule_archive.ts";
+export {
+  capsuleTreeHash,
+  stageCapsule,
+  type StagedCapsule,
+  type TreeHash,
+} from "./stage_capsule.ts";
+export {
+  capabilityItems,
+  describeCapabilities,
+  selectCapabilities,
+  type Selection,
+} from "./capability_items.ts";
+export {
+  CAPSULE_RECORD_PREFIX,
+  type CapsuleRecord,
+  CapsuleStore,
+  type PinnedTool,
+  type ServerPin,
+  type ServerRecord,
+} from "./capsule_store.ts";
+export {
+  type AuditSink,
+  installCapsule,
+  type InstallDeps,
+  type InstallOutcome,
+  type InstallPrompt,
+  type ServerInspection,
+} from "./install_capsule.ts";
+export { removeCapsule, type RemoveOutcome } from "./remove_capsule.ts";

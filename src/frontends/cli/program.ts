@@ -19,6 +19,8 @@ import { registerTokensCommand } from "./commands/tokens.ts";
 import { registerApprovalsCommand } from "./commands/approvals.ts";
 import { registerToolCommand } from "./commands/tool.ts";
 import { registerDaemonCommand } from "./commands/daemon.ts";
+import { registerCapsuleCommand } from "./commands/capsule.ts";
+import { registerServersCommand } from "./commands/servers.ts";
 import { registerSessionsCommand } from "./commands/sessions.ts";
 import { addFallbackExamples } from "./fallback_examples.ts";
 import { VERSION } from "./version.ts";
@@ -52,20 +54,8 @@ export function buildProgram(ctx: CliContext): Command {
   );
   registerDaemonCommand(program, ctx);
   registerSessionsCommand(program, ctx);
-  registerNotYet(program, ctx, "capsule", "Manage capsules (extensions)", [
-    "list",
-    "install",
-    "remove",
-    "compile",
-    "info",
-  ], "the capsules issue");
-  registerNotYet(program, ctx, "servers", "Manage MCP servers", [
-    "list",
-    "running",
-    "start",
-    "stop",
-    "tools",
-  ], "the capsules issue");
+  registerCapsuleCommand(program, ctx);
+  registerServersCommand(program, ctx);
   registerAuditCommand(program, ctx);
   registerPolicyCommand(program, ctx);
   registerTokensCommand(program, ctx);
