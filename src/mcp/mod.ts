@@ -62,3 +62,4 @@ export {
   processAlive,
   type RunningServer,
 } from "./run_registry.ts";
+export { type McpToolHost, mcpToolHost, type McpToolOutput } from "./mcp_tool_host.ts";
