@@ -268,6 +268,19 @@ Deno.test("hostile archives and folders are refused and nothing lands anywhere",
       const r = await h.run(["capsule", "install", file, "--yes"]);
       assert.match(r.err, /not a valid gzip file/);
     });
+    await t.step("a gzip bomb stops at the size limit", async () => {
+      const mib = new Uint8Array(1024 * 1024);
+      let n = 0;
+      const zeros = new ReadableStream<BufferSource>({
+        pull: (c) => n++ < 260 ? c.enqueue(mib) : c.close(),
+      });
+      const file = join(h.root, "bomb.tar.gz");
+      const gz = await new Response(zeros.pipeThrough(new CompressionStream("gzip"))).arrayBuffer();
+      await Deno.writeFile(file, new Uint8Array(gz));
+      const r = await h.run(["capsule", "install", file, "--yes"]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /unpacks to more than 268435456 bytes/);
+    });
     await t.step("a symlink inside a capsule folder", async () => {
       const dir = await capsule(h, "linky", { "Capsule.toml": netManifest("1.0.0", []) });
       await Deno.symlink("/etc/passwd", join(dir, "passwd"));
