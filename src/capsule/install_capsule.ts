@@ -186,9 +186,6 @@ export async function installCapsule(source: string, deps: InstallDeps): Promise
         ...(Object.keys(changes).length > 0 ? { toolListChanges: changes } : {}),
       },
     });
-    await store.commitFiles(name, staging);
-    await store.writeValues(name, values.values);
-    for (const [id, pin] of pins) await store.writePin(name, id, pin);
     const record: CapsuleRecord = {
       name,
       version: m.package.version,
@@ -205,7 +202,24 @@ export async function installCapsule(source: string, deps: InstallDeps): Promise
       approvedBy: deps.principal,
       auditSeq: entry.seq,
     };
-    await store.put(record);
+    try {
+      await store.commitFiles(name, staging);
+      await store.writeValues(name, values.values);
+      for (const [id, pin] of pins) await store.writePin(name, id, pin);
+      await store.put(record);
+    } catch (e) {
+      // The approval is on the record; so is the install that did not complete.
+      await deps.audit.append({
+        sessionId: "-",
+        principal: deps.principal,
+        kind: "outcome",
+        summary: `Capsule ${name} ${m.package.version} was not installed completely`,
+        outcome: { ok: false, error: (e as Error).message },
+        links: { decisionSeq: entry.seq },
+        detail: { capsule: name },
+      }).catch(() => {});
+      throw e;
+    }
     return previous
       ? { kind: "installed", record, previousVersion: previous.version }
       : { kind: "installed", record };

@@ -11,6 +11,7 @@
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { AstridError, type JsonValue } from "../core/mod.ts";
 import type { McpLaunch } from "./mcp_launch.ts";
 import { renderToolResult } from "./render_tool_result.ts";
@@ -43,12 +44,29 @@ export class McpSession {
   readonly #client: Client;
   readonly #transport: Transport;
   readonly #timeoutMs: number;
+  readonly #changed: { value: boolean };
 
-  private constructor(server: string, client: Client, transport: Transport, timeoutMs: number) {
+  private constructor(
+    server: string,
+    client: Client,
+    transport: Transport,
+    timeoutMs: number,
+    changed: { value: boolean },
+  ) {
     this.server = server;
     this.#client = client;
     this.#transport = transport;
     this.#timeoutMs = timeoutMs;
+    this.#changed = changed;
+  }
+
+  /**
+   * True once the server announced that its tool list changed: the list
+   * approved at start may no longer describe what its tools do, so callers
+   * stop calling until the list is checked again.
+   */
+  get toolsChanged(): boolean {
+    return this.#changed.value;
   }
 
   /** Run the MCP handshake over `transport`; closes it on failure. */
@@ -59,6 +77,11 @@ export class McpSession {
   ): Promise<McpSession> {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const client = new Client({ name: "astrid", version: VERSION }, { capabilities: {} });
+    // Registered before the handshake, so an announcement made at once is not missed.
+    const changed = { value: false };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed.value = true;
+    });
     try {
       await client.connect(transport, { timeout: timeoutMs, signal: options.signal });
     } catch (e) {
@@ -71,7 +94,7 @@ export class McpSession {
         { cause: e },
       );
     }
-    return new McpSession(server, client, transport, timeoutMs);
+    return new McpSession(server, client, transport, timeoutMs, changed);
   }
 
   /** Process id of the server, when it is a child process. */

@@ -18,7 +18,7 @@ import type { JsonValue } from "../core/mod.ts";
 import { type CompiledPolicy, evaluatePolicy } from "../security/mod.ts";
 import { classifyMcpCall, mcpToolName, type ToolClassifier } from "./classify_mcp_call.ts";
 import { type McpToolSpec, mcpToolSpecs } from "./mcp_tool_specs.ts";
-import type { ApprovedServer } from "./run_mcp_tool.ts";
+import { type ApprovedServer, toolsChangedReason } from "./run_mcp_tool.ts";
 
 /** What a call returned (the shape of the agent runtime's `ToolOutput`). */
 export interface McpToolOutput {
@@ -52,6 +52,7 @@ export function mcpToolHost(
       const host = servers.find((s) => name.startsWith(`mcp:${s.server}:`))!;
       const tool = name.slice(`mcp:${host.server}:`.length);
       const info = host.tools.find((t) => t.name === tool)!;
+      if (host.session.toolsChanged) return fail(toolsChangedReason(host.server));
       const args = JSON.parse(JSON.stringify(raw)) as Record<string, JsonValue>;
       const classified = classifyMcpCall(rt, {
         server: host.server,

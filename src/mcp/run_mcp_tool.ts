@@ -42,6 +42,8 @@ export interface ApprovedServer {
   /** The pinned tool list: nothing else is callable. */
   readonly tools: readonly McpToolInfo[];
   readonly session: {
+    /** The server announced a new tool list since it started (`notifications/tools/list_changed`). */
+    readonly toolsChanged?: boolean;
     callTool(
       tool: string,
       args: Readonly<Record<string, JsonValue>>,
@@ -119,6 +121,21 @@ export async function runMcpTool(
     workspaceKey: rt.workspace,
     signal: ctx.signal,
   };
+  if (host.session.toolsChanged) {
+    // A tool list changed under a running session is on the record, like any refusal.
+    const reason = toolsChangedReason(host.server);
+    const entry = await rt.audit.append({
+      sessionId: ctx.sessionId,
+      principal: ctx.principal,
+      kind: "decision",
+      summary: `${name}: ${reason}`,
+      decision: "deny",
+      stage: "policy",
+      proof: { rule: "mcp:tools_changed", reason },
+      detail: { tool: name, requestedBy },
+    });
+    return { kind: "denied", stage: "policy", reason, auditSeq: entry.seq };
+  }
   const classified = classifyMcpCall(rt, call);
   if (!classified.ok) {
     // Unresolvable means denied, and the refusal is on the record like any decision.
@@ -187,6 +204,12 @@ export async function runMcpTool(
     summary: result.output.slice(0, 2048),
   });
   return { kind: "ran", result, via: decision.via, auditSeq: decision.entry.seq };
+}
+
+/** Why a server that announced a new tool list is not called. */
+export function toolsChangedReason(server: string): string {
+  return `MCP server "${server}" announced a changed tool list since it was approved; ` +
+    `none of its tools is called until the list is checked again ('astrid servers tools ${server}')`;
 }
 
 function preview(name: string, args: Record<string, JsonValue>): string {

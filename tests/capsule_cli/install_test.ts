@@ -86,11 +86,11 @@ Deno.test("install shows what a capsule asks for, asks, takes a secret without e
     assert.match(r.err, /Secrets \(entered without echo.*\n {2}ECHO_TOKEN: Your echo token/);
     assert.match(
       r.err,
-      /MCP server "echo" offers 4 tools \(list blake3:[0-9a-f]{64}\):\n {2}mcp:echo:echo/,
+      /MCP server "echo" offers 5 tools \(list blake3:[0-9a-f]{64}\):\n {2}mcp:echo:echo/,
     );
     assert.match(r.questions[0]!, /Install echo-tools 1\.0\.0 with these capabilities\? \[y\/N\]/);
     assert.match(r.questions[2]!, /Your echo token \(ECHO_TOKEN, input hidden\)/);
-    assert.match(r.questions[3]!, /Allow these 4 tools of server "echo"\?/);
+    assert.match(r.questions[3]!, /Allow these 5 tools of server "echo"\?/);
     assert.match(r.out, /Installed echo-tools 1\.0\.0 \(audit entry #\d+\)/);
 
     // Files in place; the secret only in a private file.
@@ -126,6 +126,7 @@ Deno.test("install shows what a capsule asks for, asks, takes a secret without e
       "mcp:echo:env",
       "mcp:echo:spawn",
       "mcp:echo:flood",
+      "mcp:echo:change",
     ]);
     const i = JSON.parse(info.out);
     assert.deepEqual(i.values, ["ECHO_DESCRIPTION", "ECHO_TOKEN"]);

@@ -58,7 +58,7 @@ Deno.test("servers: list, tools against the pin, a changed list asked again and 
       assert.equal(row!.server, "echo");
       assert.equal(row!.capsule, "echo-tools");
       assert.equal(row!.enabled, true);
-      assert.equal(row!.tools, 4);
+      assert.equal(row!.tools, 5);
       assert.deepEqual(row!.command, ["node", ECHO_SERVER]);
       assert.match(pin, /^blake3:[0-9a-f]{64}$/);
     });
@@ -68,7 +68,7 @@ Deno.test("servers: list, tools against the pin, a changed list asked again and 
       assert.equal(r.code, 0, r.err);
       assert.match(
         r.out,
-        new RegExp(`^echo: 4 tools, list ${pin} \\(matches the approved list\\)`),
+        new RegExp(`^echo: 5 tools, list ${pin} \\(matches the approved list\\)`),
       );
       assert.match(r.out, /mcp:echo:echo {2}Echo the text back/);
       assert.deepEqual(await h.json(["servers", "running"]), [], "it was stopped again");
@@ -130,7 +130,7 @@ Deno.test("servers: list, tools against the pin, a changed list asked again and 
       assert.equal((await h.json<ServerRow[]>(["servers", "list"]))[0]!.enabled, false);
       const start = await h.run(["servers", "start", "echo"]);
       assert.equal(start.code, 0, start.err);
-      assert.match(start.out, /Enabled echo .* its 4 tools match the approved list/);
+      assert.match(start.out, /Enabled echo .* its 5 tools match the approved list/);
       assert.equal((await h.json<ServerRow[]>(["servers", "list"]))[0]!.enabled, true);
       const audit = await h.json<AuditRow[]>(["audit", "list", "--limit", "0"]);
       assert.ok(audit.some((e) => e.decision === "disable"));

@@ -12,8 +12,10 @@ import {
   type McpLaunch,
   openApprovedServer,
   pinTools,
+  runMcpTool,
   startMcpServer,
 } from "../../src/mcp/mod.ts";
+import { withRuntime } from "../security/_runtime.ts";
 import { ECHO_SERVER, environOf, gone, nodeBinary, running, SEARCH_PATH } from "./_servers.ts";
 
 const launch = (env: Record<string, string> = {}, args = [ECHO_SERVER]): McpLaunch => ({
@@ -118,7 +120,13 @@ Deno.test("a changed tool list does not match its pin and is not offered", async
     assert.equal(same.kind, "ready");
     assert.ok(same.kind === "ready");
     assert.equal(same.host.capsule, "echo-capsule");
-    assert.deepEqual(same.host.tools.map((t) => t.name), ["echo", "env", "spawn", "flood"]);
+    assert.deepEqual(same.host.tools.map((t) => t.name), [
+      "echo",
+      "env",
+      "spawn",
+      "flood",
+      "change",
+    ]);
   } finally {
     await same.session.close();
   }
@@ -149,4 +157,27 @@ Deno.test("a changed tool list does not match its pin and is not offered", async
   } finally {
     await never.session.close();
   }
+});
+
+Deno.test("a server that announces a new tool list mid-session is not called again (audited)", async () => {
+  await withRuntime({}, async (rt) => {
+    const session = await startMcpServer(launch(), { searchPath: SEARCH_PATH });
+    try {
+      const tools = await session.listTools();
+      assert.equal(session.toolsChanged, false);
+      assert.equal((await session.callTool("change", {})).text, "announced");
+      assert.equal(session.toolsChanged, true, "the notification arrived before the reply");
+      const host = { server: "echo", cwd: "/", tools, session };
+      const run = await runMcpTool(rt, host, "echo", { text: "hi" }, {
+        sessionId: "s",
+        principal: "local",
+        signal: new AbortController().signal,
+      });
+      assert.ok(run.kind === "denied", JSON.stringify(run));
+      assert.match(run.reason, /announced a changed tool list/);
+      assert.ok(run.auditSeq !== undefined);
+    } finally {
+      await session.close();
+    }
+  });
 });
