@@ -289,6 +289,16 @@ Deno.test("hostile archives and folders are refused and nothing lands anywhere",
       assert.equal(r.code, 1);
       assert.match(r.err, /is a symbolic link; capsules may not contain links/);
     });
+    await t.step("a component that does not match its pinned hash", async () => {
+      const dir = await capsule(h, "wasm", {
+        "Capsule.toml": `${netManifest("1.0.0", [])}\n[component]\nentrypoint = "plugin.wasm"\n` +
+          `hash = "blake3:${"0".repeat(64)}"\n`,
+        "plugin.wasm": "\0asm swapped binary",
+      });
+      const r = await h.run(["capsule", "install", dir, "--yes"]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /CAPSULE_HASH_MISMATCH/);
+    });
     await t.step("a manifest naming a file that escapes", async () => {
       const dir = await capsule(h, "ctx", {
         "Capsule.toml": `${netManifest("1.0.0", [])}\n[context]\nfiles = ["../../etc/passwd"]\n`,
