@@ -15,7 +15,7 @@
  */
 
 import type { JsonValue } from "../core/mod.ts";
-import { type CompiledPolicy, evaluatePolicy } from "../security/mod.ts";
+import { type ClassifiedCall, type CompiledPolicy, evaluatePolicy } from "../security/mod.ts";
 import { classifyMcpCall, mcpToolName, type ToolClassifier } from "./classify_mcp_call.ts";
 import { type McpToolSpec, mcpToolSpecs } from "./mcp_tool_specs.ts";
 import { type ApprovedServer, toolsChangedReason } from "./run_mcp_tool.ts";
@@ -30,6 +30,8 @@ export interface McpToolOutput {
 /** The tool host. */
 export interface McpToolHost {
   specs(): readonly McpToolSpec[];
+  /** The interceptor's view of a call, path arguments included (see `classifyMcpCall`). */
+  classify(name: string, args: Readonly<Record<string, unknown>>): ClassifiedCall | undefined;
   call(
     name: string,
     args: Readonly<Record<string, unknown>>,
@@ -45,8 +47,22 @@ export function mcpToolHost(
 ): McpToolHost {
   const specs = servers.flatMap((s) => mcpToolSpecs(s.server, s.tools));
   const fail = (error: string): McpToolOutput => ({ ok: false, output: error, error });
+  const classifyCall = (name: string, raw: Readonly<Record<string, unknown>>) => {
+    const host = servers.find((s) => name.startsWith(`mcp:${s.server}:`));
+    if (!host) return undefined;
+    const tool = name.slice(`mcp:${host.server}:`.length);
+    const info = host.tools.find((t) => t.name === tool);
+    return classifyMcpCall(rt, {
+      server: host.server,
+      tool,
+      args: JSON.parse(JSON.stringify(raw)) as Record<string, JsonValue>,
+      cwd: host.cwd,
+      readOnly: info?.annotations?.readOnlyHint === true,
+    });
+  };
   return {
     specs: () => specs,
+    classify: classifyCall,
     async call(name, raw, ctx) {
       if (!specs.some((s) => s.name === name)) return fail(`no MCP tool "${name}"`);
       const host = servers.find((s) => name.startsWith(`mcp:${s.server}:`))!;

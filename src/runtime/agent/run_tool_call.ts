@@ -119,7 +119,11 @@ export async function runToolCall(
       })`,
     );
   }
-  const classified = rt.classify(call.name, call.arguments, agent.scope.root);
+  // The host's own classifier first (MCP path arguments), the runtime's otherwise.
+  const classify = () =>
+    tools.classify?.(call.name, call.arguments, agent.scope.root) ??
+      rt.classify(call.name, call.arguments, agent.scope.root);
+  const classified = classify();
   if (!classified.ok) return await refuse("classify:unresolvable", classified.reason);
 
   const toolCtx = {
@@ -162,7 +166,7 @@ export async function runToolCall(
 
   await before;
   // What runs must be what was approved: classify again right before running.
-  const now = rt.classify(call.name, call.arguments, agent.scope.root);
+  const now = classify();
   if (!now.ok || actionHash(now.actions) !== decision.actionHash) {
     const reason =
       "the call changed between approval and execution (a path now resolves elsewhere)";

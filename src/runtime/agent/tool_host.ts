@@ -10,6 +10,7 @@
  */
 
 import type { LlmToolSpec } from "../../llm/mod.ts";
+import type { ClassifiedCall } from "../../security/mod.ts";
 
 /** Where and for whom a tool runs. */
 export interface AgentToolContext {
@@ -45,6 +46,16 @@ export interface ToolHost {
     args: Readonly<Record<string, unknown>>,
     ctx: AgentToolContext,
   ): Promise<string | undefined>;
+  /**
+   * Classify a call into the actions the interceptor checks, when this host
+   * knows more than the runtime's classifier (an MCP server's path arguments
+   * and tool annotations). `undefined` means "use the runtime's classifier".
+   */
+  classify?(
+    name: string,
+    args: Readonly<Record<string, unknown>>,
+    cwd: string,
+  ): ClassifiedCall | undefined;
   /** Run an allowed call. Should not throw; a throw is reported as a failed call. */
   call(
     name: string,
