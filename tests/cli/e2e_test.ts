@@ -27,13 +27,14 @@ Deno.test("the astrid process prints its version and exits 0", async () => {
   assert.match(r.out, /^\d+\.\d+\.\d+\n$/);
 });
 
-Deno.test("the astrid process exits 2 on a usage error and 1 for a placeholder", async () => {
+Deno.test("the astrid process exits 2 on a usage error", async () => {
   const usage = await astrid({}, "bogus");
   assert.equal(usage.code, 2);
   assert.match(usage.err, /Run 'astrid --help' for usage\./);
-  const placeholder = await astrid({}, "chat");
-  assert.equal(placeholder.code, 1);
-  assert.match(placeholder.err, /not available in this build yet/);
+  // No placeholder command is left; chat without a terminal and with nothing on stdin is a usage error.
+  const chat = await astrid({}, "chat");
+  assert.equal(chat.code, 2);
+  assert.match(chat.err, /nothing to send: stdin was empty/);
 });
 
 Deno.test("keys generate and show work inside the outer fence, with 0600 key files", async () => {

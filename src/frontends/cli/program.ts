@@ -9,7 +9,7 @@
 import { Command, CommanderError, Help } from "commander";
 import { AstridError, UsageError } from "../../core/mod.ts";
 import type { CliContext, CliIo } from "./context.ts";
-import { registerNotYet } from "./not_yet.ts";
+import { registerChatCommand } from "./commands/chat.ts";
 import { registerKeysCommand } from "./commands/keys.ts";
 import { registerConfigCommand } from "./commands/config.ts";
 import { registerInitCommand } from "./commands/init.ts";
@@ -44,14 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureHelp({ subcommandTerm, helpWidth: HELP_WIDTH })
     .addHelpText("after", ROOT_HELP_AFTER);
 
-  registerNotYet(
-    program,
-    ctx,
-    "chat",
-    "Start an interactive chat session",
-    [],
-    "the daemon and chat issue",
-  );
+  registerChatCommand(program, ctx);
   registerDaemonCommand(program, ctx);
   registerSessionsCommand(program, ctx);
   registerCapsuleCommand(program, ctx);

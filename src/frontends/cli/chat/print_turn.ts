@@ -1,7 +1,8 @@
 /**
  * `astrid chat --print "..."` and piped input: one turn without a human.
- * The answer goes to stdout (rendered when stdout is a terminal, as the
- * model wrote it otherwise); tool activity and problems go to stderr.
+ * The answer (the turn's final answer, printed once the turn ended) goes to
+ * stdout, rendered when stdout is a terminal and as the model wrote it
+ * otherwise; tool activity and problems go to stderr as they happen.
  *
  * Invariant: nothing is approved here. The turn is sent with
  * `approvals: "defer"`, so every request that needs a human is queued for
@@ -14,7 +15,7 @@ import type { ApprovalRequest } from "../../../security/mod.ts";
 import { safeText, stripAnsi } from "./ansi.ts";
 import type { ChatBackend, ChatEvent } from "./chat_backend.ts";
 import { Inbox } from "./inbox.ts";
-import { MarkdownStream } from "./render_markdown.ts";
+import { renderMarkdown } from "./render_markdown.ts";
 import { describeToolResult, describeToolStart, describeTurnEnd } from "./turn_lines.ts";
 
 /** Exit code when the turn completed but approval requests were deferred. */
@@ -45,22 +46,14 @@ export async function printTurn(o: PrintTurnOptions): Promise<number> {
   const unsubscribe = o.backend.subscribe((e) => inbox.push(e));
   const onAbort = () => void o.backend.cancel(o.sessionId, "interrupted").catch(() => {});
   o.signal?.addEventListener("abort", onAbort, { once: true });
-  const md = new MarkdownStream({ columns });
   const asked: ApprovalRequest[] = [];
   let usage: Extract<ChatEvent, { kind: "usage" }> | undefined;
-  let answer = "";
   try {
     await o.backend.send(o.sessionId, o.text, { approvals: "defer" });
     for (;;) {
       const e = await inbox.next();
       switch (e.kind) {
-        case "text":
-          if (o.color) o.stdout(md.push(e.text));
-          else o.stdout(safeText(e.text));
-          answer += e.text;
-          break;
         case "tool_started":
-          if (o.color) o.stdout(md.breakLine());
           o.stderr(paint(describeToolStart(e, columns)));
           break;
         case "tool_result":
@@ -83,8 +76,7 @@ export async function printTurn(o: PrintTurnOptions): Promise<number> {
           return 1;
         case "turn_complete": {
           if (e.sessionId !== o.sessionId) break;
-          if (o.color) o.stdout(md.end());
-          else if (answer !== "" && !answer.endsWith("\n")) o.stdout("\n");
+          o.stdout(answerText(e.text, o.color, columns));
           o.stderr(paint(describeTurnEnd(e, usage)));
           if (asked.length > 0) o.stderr(await deferredList(o, asked));
           if (e.status !== "completed") return 1;
@@ -98,6 +90,14 @@ export async function printTurn(o: PrintTurnOptions): Promise<number> {
     o.signal?.removeEventListener("abort", onAbort);
     unsubscribe();
   }
+}
+
+/** The final answer for stdout, ending in a newline (nothing when it is empty). */
+function answerText(text: string, color: boolean, columns: number): string {
+  if (text === "") return "";
+  if (color) return renderMarkdown(text, columns);
+  const safe = safeText(text);
+  return safe.endsWith("\n") ? safe : safe + "\n";
 }
 
 /** The requests nobody answered, as queued for `astrid approvals`. */
