@@ -65,6 +65,8 @@ export interface RunDaemonOptions {
   /** Called once it listens. */
   readonly onReady?: (state: DaemonStateFile) => void;
   readonly provider?: LlmProvider;
+  /** The model the provider is asked for (default `[llm] model`). */
+  readonly model?: string;
   readonly tools?: ToolHost;
   readonly clock?: Clock;
   readonly rateLimits?: BucketLimits;
@@ -119,6 +121,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<number> {
       approvals: bridge,
       provider: o.provider ?? createProvider(rt.config.llm, o.env),
       tools: o.tools ?? builtinToolHost(rt, o.env),
+      ...(o.model !== undefined ? { model: o.model } : {}),
       clock,
     });
     await repairInterrupted(host, rt.workspace, log);
