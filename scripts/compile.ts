@@ -28,7 +28,7 @@ export const DEFAULT_OUTPUT = "dist/astrid";
 export const ASSET_CANDIDATES: readonly string[] = [
   "capsules",
   // Loaded with `new Worker(new URL(...))`, which the module graph does not follow.
-  "src/tools/grep_worker.ts",
+  "src/tools/grep_thread.ts",
   "src/capsule/capsule_worker.ts",
 ];
 

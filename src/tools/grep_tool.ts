@@ -12,6 +12,7 @@ import { confineForUse } from "../workspace/mod.ts";
 import { Args } from "./args.ts";
 import { compileGrepPattern } from "./compile_grep_pattern.ts";
 import type { SearchRequest, SearchResult } from "./search_files.ts";
+import { runPart } from "./grep_pool.ts";
 import { clipOutput, type ToolDefinition, toolError } from "./tool.ts";
 
 interface GrepArgs {
@@ -36,7 +37,6 @@ export async function searchInWorker(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<{ ok: true; result: SearchResult } | { ok: false; error: string }> {
-  const workers: Worker[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<{ ok: false; error: string }>((resolve) => {
@@ -51,24 +51,18 @@ export async function searchInWorker(
     onAbort = () => resolve({ ok: false, error: "the search was cancelled" });
     signal.addEventListener("abort", onAbort, { once: true });
   });
-  const one = (index: number) =>
-    new Promise<{ ok: true; result: SearchResult } | { ok: false; error: string }>((resolve) => {
-      const w = new Worker(new URL("./grep_worker.ts", import.meta.url), { type: "module" });
-      workers.push(w);
-      w.onmessage = (e) => resolve(e.data);
-      w.onerror = (e) => {
-        e.preventDefault();
-        resolve({ ok: false, error: e.message });
-      };
-      w.postMessage({ ...req, shard: { index, count: WORKERS } });
-    });
+  const parts = Array.from(
+    { length: WORKERS },
+    (_, index) => runPart({ ...req, shard: { index, count: WORKERS } }),
+  );
+  let finished = false;
   try {
-    const all = Promise.all(Array.from({ length: WORKERS }, (_, i) => one(i)));
-    const parts = await Promise.race([all, stop]);
-    if (!Array.isArray(parts)) return parts;
-    const failed = parts.find((p) => !p.ok);
+    const results = await Promise.race([Promise.all(parts.map((p) => p.result)), stop]);
+    if (!Array.isArray(results)) return results;
+    finished = true;
+    const failed = results.find((p) => !p.ok);
     if (failed && !failed.ok) return failed;
-    const ok = parts.filter((p): p is { ok: true; result: SearchResult } => p.ok);
+    const ok = results.filter((p): p is { ok: true; result: SearchResult } => p.ok);
     const matches = ok.flatMap((p) => p.result.matches)
       .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
     return {
@@ -82,7 +76,9 @@ export async function searchInWorker(
   } finally {
     clearTimeout(timer);
     if (onAbort) signal.removeEventListener("abort", onAbort);
-    for (const w of workers) w.terminate();
+    // Threads that finished go back to the pool; a timed-out or cancelled search
+    // may still be running, so its threads are killed.
+    for (const p of parts) finished ? p.release() : p.kill();
   }
 }
 

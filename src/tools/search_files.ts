@@ -1,7 +1,7 @@
 /**
  * The search behind `grep`: walk the folder, skip binary and oversized files,
  * and collect matching lines. Patterns run in linear time (RE2, see
- * compile_grep_pattern.ts); the search runs inside a Worker (`grep_worker.ts`) that
+ * compile_grep_pattern.ts); the search runs on a pooled thread (`grep_thread.ts`) that
  * is terminated at the time limit, which stops it because it is plain
  * JavaScript (V8 could not stop its own regular expression engine mid-match).
  *
