@@ -80,7 +80,7 @@ daemon already runs for this ASTRID_HOME.`,
           ? `starting (pid ${where.pid})`
           : `not running (stale state file: pid ${where.pid} is gone)`;
         if (opts.json) {
-          ctx.io.stdout(`${JSON.stringify({ running: false, state: where.kind, ...where })}\n`);
+          ctx.io.stdout(`${JSON.stringify({ running: false, ...where })}\n`);
         } else ctx.io.stdout(`daemon: ${message}\n`);
         return;
       }
