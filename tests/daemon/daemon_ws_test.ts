@@ -16,7 +16,7 @@ import {
   RpcError,
 } from "../../src/frontends/daemon/mod.ts";
 import type { AuditEntry } from "../../src/security/mod.ts";
-import { listAuditEntries, openExistingStateKv } from "../../src/storage/mod.ts";
+import { auditEntryKey, listAuditEntries, openExistingStateKv } from "../../src/storage/mod.ts";
 import { FileTools } from "../agent/_agent.ts";
 import {
   type Dirs,
@@ -271,5 +271,36 @@ Deno.test("daemon.stop over the socket stops the daemon; clients are told first"
     const log = daemon.logs.map((l) => l.msg);
     assert.ok(log.includes("audit chain verified"));
     assert.ok(log.indexOf("daemon stopping") < log.indexOf("daemon stopped"));
+  });
+});
+
+Deno.test("a tampered audit chain is found at start: logged, reported by daemon.status", async () => {
+  await withDirs("", async (d) => {
+    await (await startDaemon(d)).stop();
+    const kv = (await openExistingStateKv(d.home))!;
+    try {
+      const entry = (await kv.get<Uint8Array>(auditEntryKey(1))).value!;
+      const changed = entry.slice();
+      changed[changed.length - 5]! ^= 1;
+      await kv.set(auditEntryKey(1), changed);
+    } finally {
+      kv.close();
+    }
+    const daemon = await startDaemon(d);
+    try {
+      assert.ok(
+        daemon.logs.some((l) =>
+          l.level === "error" && /audit chain failed verification/.test(String(l.msg))
+        ),
+      );
+      const client = await DaemonClient.connect({ port: daemon.state.port, token: daemon.token });
+      assert.equal(
+        (await client.call<{ auditIntact: boolean }>("daemon.status")).auditIntact,
+        false,
+      );
+      await client.close();
+    } finally {
+      await daemon.stop();
+    }
   });
 });
