@@ -304,3 +304,19 @@ Deno.test("a tampered audit chain is found at start: logged, reported by daemon.
     }
   });
 });
+
+Deno.test("every start writes a new token: one from an earlier run is refused", async () => {
+  await withDirs("", async (d) => {
+    const first = await startDaemon(d);
+    const old = first.token;
+    await first.stop();
+    const second = await startDaemon(d);
+    try {
+      assert.notEqual(second.token, old);
+      const r = await rawRequest(second.state.port, "/rpc", upgradeHeaders(second.state.port, old));
+      assert.equal(r.status, 401);
+    } finally {
+      await second.stop();
+    }
+  });
+});
