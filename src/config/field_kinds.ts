@@ -51,7 +51,17 @@ export function nameKind(what = "string"): FieldKind<string> {
 
 /** An `http:` or `https:` URL. */
 export function urlKind(): FieldKind<string> {
-  return { type: z.httpUrl(), label: "http(s) URL" };
+  // zod's httpUrl() wants a dotted host; local model servers live on
+  // 127.0.0.1, [::1] or localhost, so parse with URL and check the scheme.
+  const url = z.string().refine((value) => {
+    try {
+      const u = new URL(value);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, { message: "expected an http(s) URL" });
+  return { type: url, label: "http(s) URL" };
 }
 
 /** An environment variable name (`[A-Za-z_][A-Za-z0-9_]*`). */

@@ -520,3 +520,16 @@ Deno.test("resolveConfig() lists the problems of every layer, not just the first
     [WS, "policy.denied_paths[0]"],
   ]);
 });
+
+Deno.test("resolveConfig() accepts local model servers as llm.base_url and refuses other schemes", () => {
+  for (
+    const url of ["http://127.0.0.1:11434/v1", "http://localhost:8080", "http://[::1]:1234/v1"]
+  ) {
+    const r = resolveConfig([{ kind: "user", source: "u.toml", data: { llm: { base_url: url } } }]);
+    assert.equal(r.ok, true, url);
+  }
+  for (const url of ["ftp://example.com", "not a url", "file:///etc/passwd"]) {
+    const r = resolveConfig([{ kind: "user", source: "u.toml", data: { llm: { base_url: url } } }]);
+    assert.equal(r.ok, false, url);
+  }
+});
