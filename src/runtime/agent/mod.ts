@@ -42,3 +42,4 @@ export {
 export { loadRecords, openOwnedSession } from "./load_session.ts";
 export { MAX_RESULT_CHARS } from "./run_tool_call.ts";
 export { builtinToolHost } from "./builtin_tool_host.ts";
+export { combineToolHosts } from "./combine_tool_hosts.ts";
