@@ -13,7 +13,12 @@
 
 import { join } from "node:path";
 import { AstridError } from "../../../core/mod.ts";
-import { DaemonClient, locateDaemon, readStateFile, readTokenFile } from "../../daemon/mod.ts";
+import {
+  DaemonClient,
+  type DaemonStateFile,
+  readStateFile,
+  readTokenFile,
+} from "../../daemon/mod.ts";
 import { DaemonChatBackend } from "./daemon_chat_backend.ts";
 import { astridCommand } from "./self_command.ts";
 
@@ -32,22 +37,54 @@ export interface ConnectOptions {
 
 const POLL_MS = 50;
 
+/** What the state file and the port say. */
+type Probe =
+  | { readonly kind: "running"; readonly state: DaemonStateFile }
+  | { readonly kind: "starting"; readonly state: DaemonStateFile }
+  | { readonly kind: "absent" };
+
+/**
+ * Whether a daemon serves `home`: its state file names a port that accepts a
+ * connection. (The port is the test, not the pid: under astrid's permission
+ * flags `/proc/<pid>` cannot be read, so a pid check would call every live
+ * daemon stale.) A state file still without a port counts as starting until
+ * it is older than `staleMs`.
+ */
+async function probeDaemon(home: string, staleMs: number): Promise<Probe> {
+  let state: DaemonStateFile | undefined;
+  try {
+    state = await readStateFile(home);
+  } catch {
+    return { kind: "absent" }; // Being written, or damaged: the daemon that starts replaces it.
+  }
+  if (state === undefined) return { kind: "absent" };
+  if (state.port === 0) {
+    return Date.now() - state.startedAt < staleMs
+      ? { kind: "starting", state }
+      : { kind: "absent" };
+  }
+  try {
+    const c = await Deno.connect({ hostname: "127.0.0.1", port: state.port });
+    c.close();
+    return { kind: "running", state };
+  } catch {
+    return { kind: "absent" };
+  }
+}
+
 /** Connect to the daemon for `home`, starting an ephemeral one if none runs. */
 export async function connectDaemonBackend(o: ConnectOptions): Promise<DaemonChatBackend> {
-  let where = await locateDaemon(o.home);
+  const timeout = o.startTimeoutMs ?? 30_000;
+  let where = await probeDaemon(o.home, timeout);
   let started = false;
-  if (where.kind === "none" || where.kind === "stale") {
-    await startEphemeral(o);
+  if (where.kind === "absent") {
+    where = await startEphemeral(o);
     started = true;
-    where = await locateDaemon(o.home);
   } else if (where.kind === "starting") {
     where = await waitForDaemon(o, undefined);
   }
-  if (where.kind !== "running") {
-    throw new AstridError("NOT_FOUND", `The daemon for ${o.home} is not running (${where.kind})`);
-  }
-  const state = await readStateFile(o.home);
-  if (state !== undefined && state.workspace !== o.workspace) {
+  const state = where.state;
+  if (state.workspace !== o.workspace) {
     throw new AstridError(
       "WORKSPACE_INVALID",
       `The daemon running for ${o.home} (pid ${state.pid}) serves the workspace ` +
@@ -59,16 +96,16 @@ export async function connectDaemonBackend(o: ConnectOptions): Promise<DaemonCha
   if (token === undefined) {
     throw new AstridError("NOT_FOUND", `The daemon's token file is missing under ${o.home}`);
   }
-  const client = await DaemonClient.connect({ port: where.port, token, client: "astrid-chat" });
-  const mode = started ? "ephemeral, started for this chat" : where.mode;
+  const client = await DaemonClient.connect({ port: state.port, token, client: "astrid-chat" });
+  const mode = started ? "ephemeral, started for this chat" : state.mode;
   return new DaemonChatBackend(
     client,
-    `daemon pid ${where.pid} on 127.0.0.1:${where.port} (${mode})`,
+    `daemon pid ${state.pid} on 127.0.0.1:${state.port} (${mode})`,
   );
 }
 
 /** Start `astrid daemon run --ephemeral` detached, and wait until it listens. */
-async function startEphemeral(o: ConnectOptions): Promise<void> {
+async function startEphemeral(o: ConnectOptions): Promise<Extract<Probe, { kind: "running" }>> {
   const logPath = join(o.home, "daemon.log");
   await Deno.mkdir(o.home, { recursive: true, mode: 0o700 });
   const log = await Deno.open(logPath, { append: true, create: true, mode: 0o600 });
@@ -84,10 +121,11 @@ async function startEphemeral(o: ConnectOptions): Promise<void> {
     "--ephemeral",
   ]);
   // `setsid` puts the daemon in its own session: closing this terminal (SIGHUP) or
-  // Ctrl-C in a shell that is not in raw mode does not reach it.
+  // Ctrl-C in a shell that is not in raw mode does not reach it. `-w` keeps setsid
+  // waiting with the daemon's exit status (without it, setsid may fork and exit 0 at once).
   const script = 'exec "$@" >>"$ASTRID_DAEMON_LOG" 2>&1 </dev/null';
   const child =
-    spawn(o, "setsid", ["sh", "-c", script, "sh", astrid.cmd, ...astrid.args], logPath) ??
+    spawn(o, "setsid", ["-w", "sh", "-c", script, "sh", astrid.cmd, ...astrid.args], logPath) ??
       spawn(o, "sh", ["-c", script, "sh", astrid.cmd, ...astrid.args], logPath);
   if (child === undefined) {
     throw new AstridError("NOT_FOUND", "Cannot start the daemon: neither setsid nor sh was found");
@@ -95,10 +133,7 @@ async function startEphemeral(o: ConnectOptions): Promise<void> {
   child.unref();
   let exited: Deno.CommandStatus | undefined;
   void child.status.then((s) => (exited = s));
-  const where = await waitForDaemon(o, () => exited);
-  if (where.kind !== "running") {
-    throw new AstridError("NOT_FOUND", `The daemon did not start; see ${logPath}`);
-  }
+  return await waitForDaemon(o, () => exited);
 }
 
 function spawn(
@@ -125,10 +160,11 @@ function spawn(
 async function waitForDaemon(
   o: ConnectOptions,
   exited: (() => Deno.CommandStatus | undefined) | undefined,
-) {
-  const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
+): Promise<Extract<Probe, { kind: "running" }>> {
+  const timeout = o.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeout;
   for (;;) {
-    const where = await locateDaemon(o.home).catch(() => ({ kind: "none" as const }));
+    const where = await probeDaemon(o.home, timeout);
     if (where.kind === "running") return where;
     const status = exited?.();
     if (status !== undefined) {
