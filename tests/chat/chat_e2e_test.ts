@@ -7,7 +7,8 @@
  * The model proposes `write_file` three times. The approval prompt shows the
  * diff; Deny leaves no file and the audit log records the denial; Allow
  * Always (chosen with the arrow keys) writes the file, and the identical
- * third request runs without asking.
+ * third request runs without asking. Without a terminal (`--print`), the
+ * same proposal is deferred to the queue and listed, never approved.
  *
  * Reaching the fake server: `[llm] base_url` cannot name a loopback address
  * today (the config's URL check wants a domain name), and the provider sends
@@ -91,7 +92,8 @@ Deno.test("astrid chat in a real terminal: the diff is shown, Deny writes nothin
 });
 
 /** The three requests, in `root`. */
-async function scenario(root: string): Promise<void> {
+/** A home whose model is the fake server (reached as the HTTP proxy), and a workspace. */
+async function prepare(root: string, replies: readonly FakeReply[]) {
   const home = join(root, "home");
   const ws = join(root, "ws");
   await Deno.mkdir(home, { mode: 0o700 });
@@ -111,7 +113,45 @@ async function scenario(root: string): Promise<void> {
       "",
     ].join("\n"),
   );
-  const server = startFakeLlmServer([
+  const server = startFakeLlmServer(replies);
+  const env: Record<string, string> = {
+    ASTRID_HOME: home,
+    ASTRID_SYSTEM_CONFIG: join(root, "no-system.toml"),
+    HTTP_PROXY: server.url,
+    NO_PROXY: "127.0.0.1,localhost",
+    TERM: "xterm-256color",
+  };
+  return { home, ws, server, env };
+}
+
+/** Wait until the ephemeral daemon (a second of grace after its last client) removed its state file. */
+async function daemonGone(home: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      await Deno.stat(join(home, "daemon.json"));
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every audit entry, read from the state file once the daemon has stopped. */
+async function auditOf(home: string): Promise<AuditEntry[]> {
+  const kv = await openKvFile(stateKvPath(home));
+  const entries: AuditEntry[] = [];
+  try {
+    for await (const e of listAuditEntries(kv, {})) entries.push(e);
+  } finally {
+    kv.close();
+  }
+  return entries;
+}
+
+/** The three requests, in `root`. */
+async function scenario(root: string): Promise<void> {
+  const { home, ws, server, env: vars } = await prepare(root, [
     writeCall("call-1"),
     { kind: "turn", text: ["The write was **denied**."] },
     writeCall("call-2"),
@@ -119,13 +159,7 @@ async function scenario(root: string): Promise<void> {
     writeCall("call-3"),
     { kind: "turn", text: ["Written again."] },
   ]);
-  const env = [
-    `ASTRID_HOME=${home}`,
-    `ASTRID_SYSTEM_CONFIG=${join(root, "no-system.toml")}`,
-    `HTTP_PROXY=${server.url}`,
-    "NO_PROXY=127.0.0.1,localhost",
-    "TERM=xterm-256color",
-  ];
+  const env = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
   const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
   const command = [
     "cd",
@@ -196,34 +230,80 @@ async function scenario(root: string): Promise<void> {
     await t.waitFor("chat to exit", (s) => s.includes("ASTRID-EXITED 0"));
   } finally {
     await t.kill();
-    // The ephemeral daemon stops a second after its last client left; wait for its state file to go.
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      try {
-        await Deno.stat(join(home, "daemon.json"));
-      } catch {
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await daemonGone(home);
     await server.close();
   }
   assert.equal(server.requests.length, 6, "two model calls per turn, three turns");
-  {
-    const kv = await openKvFile(stateKvPath(home));
-    const entries: AuditEntry[] = [];
-    try {
-      for await (const e of listAuditEntries(kv, {})) entries.push(e);
-    } finally {
-      kv.close();
-    }
-    const writes = entries.filter((e) =>
-      e.kind === "decision" && (e.summary ?? "").includes("notes.txt")
-    );
-    assert.deepEqual(
-      writes.map((e) => [e.decision, e.proof?.approval?.decision ?? e.proof?.via]),
-      [["deny", "deny"], ["allow", "allow_always"], ["allow", "token"]],
-      JSON.stringify(writes, null, 1),
-    );
-  }
+  const writes = (await auditOf(home)).filter((e) =>
+    e.kind === "decision" && (e.summary ?? "").includes("notes.txt")
+  );
+  assert.deepEqual(
+    writes.map((e) => [e.decision, e.proof?.approval?.decision ?? e.proof?.via]),
+    [["deny", "deny"], ["allow", "allow_always"], ["allow", "token"]],
+    JSON.stringify(writes, null, 1),
+  );
 }
+
+Deno.test("astrid chat --print without a terminal defers the approval, lists it, exits 3 and writes nothing", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "astrid_chat_e2e_" }));
+  try {
+    const { home, ws, server, env } = await prepare(root, [
+      writeCall("call-1"),
+      { kind: "turn", text: ["The write is **waiting** for your approval."] },
+    ]);
+    let r: Deno.CommandOutput;
+    try {
+      r = await new Deno.Command("env", {
+        args: [
+          "-u",
+          "ANTHROPIC_API_KEY",
+          "-u",
+          "OPENAI_API_KEY",
+          Deno.execPath(),
+          "run",
+          ...PERMISSION_FLAGS,
+          "src/main.ts",
+          "--workspace",
+          ws,
+          "chat",
+          "--print",
+          "write notes",
+        ],
+        cwd: ROOT,
+        env,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    } finally {
+      await daemonGone(home);
+      await server.close();
+    }
+    const out = new TextDecoder().decode(r.stdout);
+    const err = new TextDecoder().decode(r.stderr);
+    assert.equal(r.code, 3, err);
+    assert.equal(
+      out,
+      "The write is **waiting** for your approval.\n",
+      "the answer, as written, on stdout",
+    );
+    assert.match(
+      err,
+      /Deferred 1 approval request\(s\): nobody was there to answer, so nothing was approved\./,
+    );
+    const id = /^ {2}([0-9a-f]+) {2}medium {2}Write file: .*notes\.txt {2}\(pending\)$/m.exec(err)
+      ?.[1];
+    assert.ok(id, err);
+    await assert.rejects(() => Deno.stat(join(ws, "notes.txt")), Deno.errors.NotFound);
+    const entries = await auditOf(home);
+    assert.ok(
+      entries.some((e) => e.decision === "defer" && (e.summary ?? "").includes("notes.txt")),
+      JSON.stringify(entries.map((e) => [e.kind, e.decision, e.summary])),
+    );
+    assert.ok(
+      !entries.some((e) => e.decision === "allow" && (e.summary ?? "").includes("notes.txt")),
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
