@@ -152,6 +152,41 @@ const modelPrice: z.ZodType<ModelPrice> = z.strictObject({
   output_per_mtok: z.number().min(0),
 });
 
+/** An environment value of a config-declared MCP server: literal, or copied from Astrid's environment. */
+export type McpServerEnvValue = string | { from_env: string };
+
+/** One `[[mcp.servers]]` entry: a stdio MCP server the user declared in config. */
+export interface McpServerConfig {
+  id: string;
+  command: string;
+  args: string[];
+  env: Record<string, McpServerEnvValue>;
+  cwd?: string | undefined;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const mcpServerConfig: z.ZodType<McpServerConfig> = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
+    message: 'expected a server id like "github" (lowercase letters, digits, "-" or "_")',
+  }),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(
+    z.string().regex(ENV_NAME, { message: "expected an environment variable name" }),
+    z.union([z.string(), z.strictObject({ from_env: z.string().regex(ENV_NAME) })]),
+  ).default({}),
+  cwd: z.string().startsWith("/", { message: "expected an absolute folder" }).optional(),
+}) as unknown as z.ZodType<McpServerConfig>;
+const mcpServers = z.array(mcpServerConfig).superRefine((list, ctx) => {
+  const seen = new Set<string>();
+  for (const s of list) {
+    if (seen.has(s.id)) {
+      ctx.addIssue({ code: "custom", message: `duplicate server id "${s.id}"`, input: s.id });
+    }
+    seen.add(s.id);
+  }
+});
+
 /** Every section and key. */
 export const CONFIG_SCHEMA = {
   workspace: {
@@ -350,6 +385,17 @@ export const CONFIG_SCHEMA = {
       30,
       "Seconds the daemon waits for work to finish on shutdown",
       { workspace: LOWER },
+    ),
+  },
+  mcp: {
+    servers: field(
+      tableKind(mcpServers, "array of {id, command, args, env, cwd?}"),
+      [] as McpServerConfig[],
+      "Stdio MCP servers ([[mcp.servers]] tables), offered once `astrid servers tools <id>` approves them",
+      {
+        workspace: { kind: "forbidden", reason: "a repository must not start programs" },
+        trusted: "append",
+      },
     ),
   },
   capsules: {
