@@ -187,6 +187,28 @@ Deno.test("chat refuses a running daemon that serves another workspace", async (
   });
 });
 
+Deno.test("--set given to chat is reported as not reaching a daemon that already runs", async () => {
+  await withDirs("", async (dirs) => {
+    const daemon = await startDaemon(dirs);
+    const notes: string[] = [];
+    const backend = await connectDaemonBackend({
+      home: dirs.home,
+      workspace: dirs.workspace,
+      env: dirs.env,
+      sets: ["workspace.mode=guided"],
+      onNote: (t) => notes.push(t),
+    });
+    try {
+      assert.deepEqual(notes, [
+        "--set only configures a daemon chat starts; the running daemon keeps its configuration",
+      ]);
+    } finally {
+      await backend.close();
+      await daemon.stop();
+    }
+  });
+});
+
 Deno.test("the daemon stopping reaches the chat as a disconnection", async () => {
   await withDirs("", async (dirs) => {
     const daemon = await startDaemon(dirs);

@@ -34,15 +34,31 @@ function setup(o: { tty?: boolean; stdin?: string; backend?: FakeChatBackend } =
   const realOpen = backend.open.bind(backend);
   backend.open = (c) => (opened.push(c), realOpen(c));
   const term = new FakeTerminal();
+  let interrupt: (() => void) | undefined;
+  const exits: number[] = [];
   const deps: ChatDeps = {
     connect: () => Promise.resolve(backend),
     terminal: () => term,
     stdinIsTerminal: () => o.tty ?? false,
     stdoutIsTerminal: () => o.tty ?? false,
     readStdin: () => Promise.resolve(o.stdin ?? ""),
-    onInterrupt: () => () => {},
+    onInterrupt: (fn) => {
+      interrupt = fn;
+      return () => (interrupt = undefined);
+    },
+    exit: (c) => exits.push(c),
   };
-  return { io, ctx, deps, backend, opened, term, code: () => code };
+  return {
+    io,
+    ctx,
+    deps,
+    backend,
+    opened,
+    term,
+    exits,
+    interrupt: () => interrupt?.(),
+    code: () => code,
+  };
 }
 
 Deno.test("--print runs one turn, prints the answer and closes the connection", async () => {
@@ -53,6 +69,22 @@ Deno.test("--print runs one turn, prints the answer and closes the connection", 
   assert.deepEqual(s.opened, [{ kind: "new" }]);
   assert.deepEqual(s.backend.sent[0]?.options, { approvals: "defer" });
   assert.equal(s.backend.closed, true);
+});
+
+Deno.test("Ctrl-C during --print cancels the turn; a second Ctrl-C leaves with 130", async () => {
+  let s!: ReturnType<typeof setup>;
+  const backend = new FakeChatBackend({
+    turns: [async (t) => {
+      s.interrupt();
+      if (!t.signal.aborted) await new Promise((r) => t.signal.addEventListener("abort", r));
+      s.interrupt();
+    }],
+  });
+  s = setup({ backend });
+  assert.equal(await runChat(s.ctx, { print: "long", workspace: "/w" }, s.deps), 1);
+  assert.deepEqual(s.backend.cancels.length, 1);
+  assert.deepEqual(s.exits, [130]);
+  assert.match(s.io.err, /turn cancelled/);
 });
 
 Deno.test("piped input is the message when there is no --print", async () => {

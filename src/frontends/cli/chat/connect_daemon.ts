@@ -33,6 +33,8 @@ export interface ConnectOptions {
   readonly startTimeoutMs?: number;
   /** Told when a daemon is being started. */
   readonly onStart?: (logPath: string) => void;
+  /** Told about something the user should know (`--set` not reaching a running daemon). */
+  readonly onNote?: (text: string) => void;
 }
 
 const POLL_MS = 50;
@@ -82,6 +84,11 @@ export async function connectDaemonBackend(o: ConnectOptions): Promise<DaemonCha
     started = true;
   } else if (where.kind === "starting") {
     where = await waitForDaemon(o, undefined);
+  }
+  if (!started && (o.sets ?? []).length > 0) {
+    o.onNote?.(
+      "--set only configures a daemon chat starts; the running daemon keeps its configuration",
+    );
   }
   const state = where.state;
   if (state.workspace !== o.workspace) {

@@ -38,6 +38,7 @@ export interface ChatDeps {
     sets: readonly string[];
     env: Readonly<Record<string, string>>;
     onStart: (logPath: string) => void;
+    onNote: (text: string) => void;
   }): Promise<ChatBackend>;
   terminal(): Terminal;
   stdinIsTerminal(): boolean;
@@ -46,6 +47,8 @@ export interface ChatDeps {
   readStdin(): Promise<string>;
   /** Call `fn` on Ctrl-C (SIGINT) until the returned function is called. */
   onInterrupt(fn: () => void): () => void;
+  /** Leave now (a second Ctrl-C while a printed turn is being cancelled). */
+  exit(code: number): void;
 }
 
 /** The real process. */
@@ -62,6 +65,7 @@ export const DENO_CHAT_DEPS: ChatDeps = {
     Deno.addSignalListener("SIGINT", fn);
     return () => Deno.removeSignalListener("SIGINT", fn);
   },
+  exit: (code) => Deno.exit(code),
 };
 
 /** Run `astrid chat`; resolves with the exit code. */
@@ -103,12 +107,17 @@ export async function runChat(
     onStart: (log) => {
       if (interactive) ctx.io.stderr(style.dim(`Starting an ephemeral daemon (log: ${log})\n`));
     },
+    onNote: (text) => ctx.io.stderr(`astrid: note: ${text}\n`),
   });
   try {
     const session = await backend.open(choice);
     if (!interactive) {
+      // Ctrl-C cancels the turn (it ends, and is recorded, as cancelled); a second one leaves.
       const abort = new AbortController();
-      const stop = deps.onInterrupt(() => abort.abort());
+      const stop = deps.onInterrupt(() => {
+        if (abort.signal.aborted) deps.exit(130);
+        else abort.abort();
+      });
       try {
         return await printTurn({
           backend,
