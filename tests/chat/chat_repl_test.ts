@@ -203,7 +203,10 @@ Deno.test("Ctrl-C cancels the running turn; a second Ctrl-C exits", async () => 
   assert.deepEqual(h.backend.cancels, ["s1"]);
   const screen = h.screen();
   assert.ok(screen.includes("^C cancelling the turn (Ctrl-C again exits)"), screen.join("\n"));
-  assert.ok(screen.includes("working on it"));
+  assert.ok(
+    screen.indexOf("working on it") < screen.indexOf("^C cancelling the turn (Ctrl-C again exits)"),
+    "the streamed text stays above the notice",
+  );
   assert.ok(screen.includes("(turn cancelled)"));
   await h.type(CTRL_C);
   assert.equal(await h.done, 0);

@@ -359,7 +359,9 @@ export class ChatRepl {
     turn.approvals.length = 0;
     turn.cancelling = true;
     turn.spinner = "cancelling";
-    this.#print(style.dim("^C cancelling the turn (Ctrl-C again exits)") + "\n");
+    this.#print(
+      turn.md.breakLine() + style.dim("^C cancelling the turn (Ctrl-C again exits)") + "\n",
+    );
     await this.#o.backend.cancel(this.#o.session.id, "cancelled with Ctrl-C");
   }
 
