@@ -72,15 +72,16 @@ Deno.test("--print runs one turn, prints the answer and closes the connection", 
 });
 
 Deno.test("Ctrl-C during --print cancels the turn; a second Ctrl-C leaves with 130", async () => {
-  let s!: ReturnType<typeof setup>;
+  const press = { ctrlC: () => {} };
   const backend = new FakeChatBackend({
     turns: [async (t) => {
-      s.interrupt();
+      press.ctrlC();
       if (!t.signal.aborted) await new Promise((r) => t.signal.addEventListener("abort", r));
-      s.interrupt();
+      press.ctrlC();
     }],
   });
-  s = setup({ backend });
+  const s = setup({ backend });
+  press.ctrlC = s.interrupt;
   assert.equal(await runChat(s.ctx, { print: "long", workspace: "/w" }, s.deps), 1);
   assert.deepEqual(s.backend.cancels.length, 1);
   assert.deepEqual(s.exits, [130]);
