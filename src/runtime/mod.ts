@@ -20,3 +20,17 @@ export {
   type ToolRun,
 } from "./run_tool.ts";
 export * from "./agent/mod.ts";
+export {
+  type CapsuleTools,
+  type CapsuleToolsOptions,
+  openCapsuleTools,
+  type StartedServer,
+} from "./capsule_tools.ts";
+export {
+  CONFIG_SERVER_PREFIX,
+  type ConfigServer,
+  configServerLaunch,
+  listServers,
+  type ServerEntry,
+  type ServerListOptions,
+} from "./mcp_servers.ts";

@@ -19,9 +19,16 @@ import {
   AgentHost,
   ApprovalBridge,
   builtinToolHost,
+  combineToolHosts,
+  DEFAULT_SYSTEM_PROMPT,
   type ToolHost,
 } from "../../runtime/agent/mod.ts";
-import { openSecurityRuntime, type SecurityRuntime } from "../../runtime/mod.ts";
+import {
+  type CapsuleTools,
+  openCapsuleTools,
+  openSecurityRuntime,
+  type SecurityRuntime,
+} from "../../runtime/mod.ts";
 import { ApprovalDesk } from "./approval_desk.ts";
 import { credentialOf, LOCAL_PRINCIPAL, newToken } from "./credentials.ts";
 import { DaemonApprovalChannel } from "./daemon_approval_channel.ts";
@@ -97,6 +104,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<number> {
   const bridge = new ApprovalBridge();
   const channel = new DaemonApprovalChannel(hub, desk, bridge);
   let rt: SecurityRuntime | undefined;
+  let capsuleTools: CapsuleTools | undefined;
   const cleanups: (() => void)[] = [];
   try {
     rt = await openSecurityRuntime({
@@ -116,11 +124,21 @@ export async function runDaemon(o: RunDaemonOptions): Promise<number> {
           "someone runs 'astrid audit verify' and acknowledges the break",
       );
     }
+    // Approved MCP servers of capsules and [[mcp.servers]]; one failing is a warning.
+    capsuleTools = await openCapsuleTools(rt, {
+      env: o.env,
+      warn: (message) => log("warn", message),
+    });
+    for (const s of capsuleTools.servers) {
+      log("info", "MCP server started", { server: s.server, pid: s.pid, tools: s.tools.length });
+    }
+    const context = capsuleTools.systemContext;
     const host = new AgentHost({
       rt,
       approvals: bridge,
       provider: o.provider ?? createProvider(rt.config.llm, o.env),
-      tools: o.tools ?? builtinToolHost(rt, o.env),
+      tools: combineToolHosts(o.tools ?? builtinToolHost(rt, o.env), capsuleTools.host),
+      ...(context !== "" ? { systemPrompt: `${DEFAULT_SYSTEM_PROMPT}\n\n${context}` } : {}),
       ...(o.model !== undefined ? { model: o.model } : {}),
       clock,
     });
@@ -190,6 +208,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<number> {
     return 0;
   } finally {
     for (const c of cleanups) c();
+    await capsuleTools?.close();
     await rt?.close();
     await removeTokenFile(o.home);
     await releaseStateFile(o.home, Deno.pid);
