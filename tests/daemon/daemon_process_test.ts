@@ -150,6 +150,25 @@ Deno.test("astrid daemon status and stop work against a daemon process; its logs
       assert.equal(s.auditIntact, true);
       const human = await cli(d, "daemon", "status");
       assert.match(human.out, new RegExp(`running \\(pid ${p.child.pid}, port ${ready.port}`));
+      // Under the astrid task's own permission flags (no --allow-all, so /proc is off
+      // limits), a live daemon must still be seen as running, not as a stale file.
+      const fenced = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          ...PERMISSION_FLAGS,
+          new URL(`../../${ENTRY_POINT}`, import.meta.url).pathname,
+          "daemon",
+          "status",
+          "--json",
+        ],
+        env: { ASTRID_HOME: d.home, ...d.env },
+        cwd: d.workspace,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const dec = new TextDecoder();
+      assert.equal(fenced.code, 0, dec.decode(fenced.stderr));
+      assert.equal(JSON.parse(dec.decode(fenced.stdout)).running, true);
       const stop = await cli(d, "daemon", "stop");
       assert.equal(stop.code, 0, stop.err);
       assert.match(stop.out, new RegExp(`stopped \\(pid ${p.child.pid}\\)`));

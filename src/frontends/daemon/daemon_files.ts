@@ -120,8 +120,11 @@ export async function pidAlive(pid: number): Promise<boolean> {
   try {
     await Deno.stat(`/proc/${pid}`);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    // Only "no such process" means dead. Under the astrid task's flags Deno refuses
+    // /proc paths (NotCapable) without --allow-all: then we cannot tell, and the
+    // port check decides.
+    return !(e instanceof Deno.errors.NotFound);
   }
 }
 
