@@ -118,12 +118,16 @@ function capsuleEntry(store: CapsuleStore, record: CapsuleRecord, id: string): S
           `capsule "${record.name}" has no approved server "${id}"`,
         );
       }
-      const tree = await capsuleTreeHash(store.dirOf(record.name));
-      if (!tree.ok || tree.hash !== record.contentHash) {
+      const dir = store.dirOf(record.name);
+      const exists = await Deno.stat(dir).then((st) => st.isDirectory, () => false);
+      const tree = exists ? await capsuleTreeHash(dir) : undefined;
+      if (!tree?.ok || tree.hash !== record.contentHash) {
         // The program is part of what was approved: changed files do not run.
         throw new AstridError(
           "CAPSULE_LOAD_FAILED",
-          `capsule "${record.name}" is modified or missing on disk (its files no longer hash to ${record.contentHash}); reinstall it`,
+          `capsule "${record.name}" is ${
+            exists ? "modified" : "missing"
+          } on disk (its files no longer hash to ${record.contentHash}); reinstall it`,
         );
       }
       const manifest = await store.manifestOf(record.name).catch(() => undefined);

@@ -1,9 +1,9 @@
 /**
  * `astrid servers list|running|start|stop|tools`: the MCP servers of
- * installed capsules.
+ * installed capsules and of `[[mcp.servers]]` in trusted config (pins of
+ * the latter under `$ASTRID_HOME/capsule-state/_config/`).
  *
- * Semantics in this build (there is no daemon yet, so no process outlives
- * the command that started it):
+ * Semantics:
  * - `tools <server>` starts the server, lists its tools and compares the
  *   list with the approved pin, then stops it. A changed list is shown,
  *   audited, and asked about again (`--yes` for scripts); until approved,
@@ -12,27 +12,27 @@
  *   (sessions, the daemon later): a stopped server is not started or
  *   offered. `start` also starts it once to check that it runs and still
  *   matches its pin. Both are audited;
- * - `running` lists server processes registered by the hosts running them
- *   right now (`McpRunRegistry`), with their host's process id.
+ * - `running` asks the running daemon for the servers it started
+ *   (`servers.running`); without a daemon it says none runs.
  *
  * @module
  */
 
 import type { Command } from "commander";
 import { AstridError, UsageError } from "../../../core/mod.ts";
-import type { CapsuleRecord, CapsuleStore } from "../../../capsule/mod.ts";
 import {
   describeToolChange,
   McpRunRegistry,
   type McpToolInfo,
   openApprovedServer,
+  type RunningServer,
   toolListHash,
-  type ToolPin,
 } from "../../../mcp/mod.ts";
-import type { SecurityRuntime } from "../../../runtime/mod.ts";
+import { listServers, type SecurityRuntime, type ServerEntry } from "../../../runtime/mod.ts";
+import { connectToDaemon, locateDaemon } from "../../daemon/mod.ts";
 import type { CliContext, RegisterCommand } from "../context.ts";
 import { operatorName, withRuntime } from "../with_runtime.ts";
-import { capsuleStore, serverLaunch, terminalPrompt } from "./capsule.ts";
+import { terminalPrompt } from "./capsule.ts";
 
 /** Register `astrid servers`. */
 export const registerServersCommand: RegisterCommand = (program, ctx) => {
@@ -53,36 +53,35 @@ Examples:
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withRuntime(ctx, cmd, async (rt) => {
-        const store = capsuleStore(rt);
         const running = await new McpRunRegistry(rt.kv).list();
-        const rows = (await store.list()).flatMap((r) =>
-          r.servers.map((s) => {
-            const spec = r.approved.mcpServers.find((x) => x.id === s.id)!;
-            return {
-              server: s.id,
-              capsule: r.name,
-              enabled: s.enabled,
-              command: [spec.command, ...spec.args],
-              env: spec.env,
-              toolListHash: s.pin,
-              tools: s.tools.length,
-              running: running.filter((p) => p.server === s.id).map((p) => p.pid),
-            };
-          })
-        );
+        const listed = await listServers(rt, { env: ctx.env, workspace: rt.workspace });
+        for (const w of listed.warnings) ctx.io.stderr(`warning: ${w}\n`);
+        const rows = listed.servers.map((s) => ({
+          server: s.id,
+          origin: s.origin,
+          capsule: s.capsule ?? null,
+          enabled: s.enabled,
+          command: s.command,
+          env: s.env,
+          toolListHash: s.pin,
+          tools: s.tools.length,
+          running: running.filter((p) => p.server === s.id).map((p) => p.pid),
+        }));
         if (opts.json) {
           ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
           return;
         }
         if (rows.length === 0) {
-          ctx.io.stdout("No MCP servers (install a capsule that declares [[mcp_server]]).\n");
+          ctx.io.stdout(
+            "No MCP servers (install a capsule that declares [[mcp_server]], or add [[mcp.servers]] to your config).\n",
+          );
           return;
         }
         for (const r of rows) {
           ctx.io.stdout(
-            `${r.server}  ${
-              r.enabled ? "enabled" : "stopped"
-            }  capsule ${r.capsule}  ${r.tools} tools  ` +
+            `${r.server}  ${r.enabled ? "enabled" : "stopped"}  ${
+              r.capsule ? `capsule ${r.capsule}` : "config"
+            }  ${r.tools} tools  ` +
               `${r.toolListHash ?? "no approved tool list"}${
                 r.running.length > 0 ? `  running (pid ${r.running.join(", ")})` : ""
               }\n    ${r.command.join(" ")}\n`,
@@ -96,15 +95,28 @@ Examples:
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withRuntime(ctx, cmd, async (rt) => {
-        const rows = await new McpRunRegistry(rt.kv).list();
+        const where = await locateDaemon(rt.home);
+        if (where.kind !== "running") {
+          if (opts.json) {
+            ctx.io.stdout("[]\n");
+          } else ctx.io.stdout("No daemon is running, so no MCP servers are running.\n");
+          return;
+        }
+        const client = await connectToDaemon(rt.home, { client: "astrid-servers" });
+        let rows: RunningServer[];
+        try {
+          rows = (await client.call<{ servers: RunningServer[] }>("servers.running")).servers;
+        } finally {
+          await client.close();
+        }
         if (opts.json) {
-          ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+          ctx.io.stdout(
+            `${JSON.stringify(rows, null, 2)}\n`,
+          );
           return;
         }
         if (rows.length === 0) {
-          ctx.io.stdout(
-            "No MCP servers are running (servers run inside the process that uses them; there is no daemon yet).\n",
-          );
+          ctx.io.stdout(`The daemon (pid ${where.pid}) runs no MCP servers.\n`);
           return;
         }
         for (const r of rows) {
@@ -123,9 +135,9 @@ Examples:
     .option("--json", "print JSON")
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       await withRuntime(ctx, cmd, async (rt) => {
-        const { store, record } = await findServer(rt, id);
-        const check = await checkServer(ctx, rt, store, record, id, { approve: false });
-        const seq = await setEnabled(rt, store, record, id, true, ctx);
+        const entry = await findServer(ctx, rt, id);
+        const check = await checkServer(ctx, rt, entry, { approve: false });
+        const seq = await setEnabled(rt, entry, true, ctx);
         if (!check.matches) ctx.setExitCode(1);
         if (opts.json) {
           ctx.io.stdout(
@@ -148,8 +160,8 @@ Examples:
     .option("--json", "print JSON")
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       await withRuntime(ctx, cmd, async (rt) => {
-        const { store, record } = await findServer(rt, id);
-        const seq = await setEnabled(rt, store, record, id, false, ctx);
+        const entry = await findServer(ctx, rt, id);
+        const seq = await setEnabled(rt, entry, false, ctx);
         const running = await new McpRunRegistry(rt.kv).list(id);
         if (opts.json) {
           ctx.io.stdout(
@@ -181,8 +193,8 @@ the server's tools is offered to the agent. Exit status: 0 when the list matches
     )
     .action(async (id: string, opts: { yes?: boolean; json?: boolean }, cmd: Command) => {
       await withRuntime(ctx, cmd, async (rt) => {
-        const { store, record } = await findServer(rt, id);
-        const check = await checkServer(ctx, rt, store, record, id, {
+        const entry = await findServer(ctx, rt, id);
+        const check = await checkServer(ctx, rt, entry, {
           approve: true,
           yes: opts.yes === true,
           quiet: opts.json === true,
@@ -220,22 +232,21 @@ interface CheckResult {
 async function checkServer(
   ctx: CliContext,
   rt: SecurityRuntime,
-  store: CapsuleStore,
-  record: CapsuleRecord,
-  id: string,
+  entry: ServerEntry,
   o: { approve: boolean; yes?: boolean; quiet?: boolean },
 ): Promise<CheckResult> {
-  const launch = await serverLaunch(store, record, id);
-  const pin = await trustedPin(store, record, id);
+  const id = entry.id;
+  const launch = await entry.launch();
+  const pin = await entry.trustedPin();
   const opened = await openApprovedServer(launch, pin, {
-    capsule: record.name,
+    ...(entry.capsule ? { capsule: entry.capsule } : {}),
     searchPath: ctx.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
   });
   const pid = opened.session.pid;
   const registry = new McpRunRegistry(rt.kv);
   const unregister = pid === null ? async () => {} : await registry.register({
     server: id,
-    capsule: record.name,
+    ...(entry.capsule ? { capsule: entry.capsule } : {}),
     pid,
     hostPid: Deno.pid,
     startedAt: Date.now(),
@@ -258,11 +269,12 @@ async function checkServer(
       principal: operatorName(ctx),
       kind: "event",
       decision: "ask",
-      summary:
-        `MCP server ${id} (capsule ${record.name}) reports a tool list that differs from the approved one`,
+      summary: `MCP server ${id} (${
+        origin(entry)
+      }) reports a tool list that differs from the approved one`,
       detail: {
         server: id,
-        capsule: record.name,
+        capsule: entry.capsule ?? null,
         pinned: pin?.hash ?? null,
         current: opened.verdict.hash,
         change,
@@ -279,7 +291,7 @@ async function checkServer(
     const yes = o.yes ||
       await terminalPrompt(ctx).confirm(`Approve the new list ${opened.verdict.hash}? [y/N] `);
     if (!yes) return { matches: false, approved: false, change, ...base };
-    await approvePin(rt, store, record, id, tools, ctx, o.yes ? "command_line" : "prompt");
+    await approvePin(rt, entry, tools, ctx, o.yes ? "command_line" : "prompt");
     return { matches: false, approved: true, change, ...base };
   } finally {
     await opened.session.close();
@@ -287,93 +299,67 @@ async function checkServer(
   }
 }
 
-/** The stored pin of `id`, only if its file still hashes to the hash in the record. */
-async function trustedPin(
-  store: CapsuleStore,
-  record: CapsuleRecord,
-  id: string,
-): Promise<ToolPin | null> {
-  const hash = record.servers.find((s) => s.id === id)?.pin ?? null;
-  if (hash === null) return null;
-  const file = await store.readPin(record.name, id).catch(() => null);
-  if (!file || toolListHash(file.tools as McpToolInfo[]) !== hash) {
-    // A tampered or lost list: compared as "changed" against the recorded hash.
-    return { hash, tools: [] };
-  }
-  return { hash, tools: file.tools as McpToolInfo[] };
-}
-
 async function approvePin(
   rt: SecurityRuntime,
-  store: CapsuleStore,
-  record: CapsuleRecord,
-  id: string,
+  entry: ServerEntry,
   tools: readonly McpToolInfo[],
   ctx: CliContext,
   via: string,
 ): Promise<void> {
   const hash = toolListHash(tools);
-  const entry = await rt.audit.append({
+  const record = await rt.audit.append({
     sessionId: "-",
     principal: operatorName(ctx),
     kind: "event",
     decision: "allow",
     stage: "approval",
-    summary: `Approve the tool list ${hash} of MCP server ${id} (capsule ${record.name})`,
+    summary: `Approve the tool list ${hash} of MCP server ${entry.id} (${origin(entry)})`,
     proof: { via },
-    detail: { server: id, capsule: record.name, hash, tools: tools.map((t) => t.name) },
+    detail: {
+      server: entry.id,
+      capsule: entry.capsule ?? null,
+      hash,
+      tools: tools.map((t) => t.name),
+    },
   });
-  await store.writePin(record.name, id, { hash, tools });
-  await store.put({
-    ...record,
-    servers: record.servers.map((s) =>
-      s.id === id ? { ...s, pin: hash, tools: tools.map((t) => t.name) } : s
-    ),
-    updatedAt: Date.now(),
-    auditSeq: entry.seq,
-  });
+  await entry.approve(tools, record.seq);
 }
 
 async function setEnabled(
   rt: SecurityRuntime,
-  store: CapsuleStore,
-  record: CapsuleRecord,
-  id: string,
+  entry: ServerEntry,
   enabled: boolean,
   ctx: CliContext,
 ): Promise<number> {
-  const entry = await rt.audit.append({
+  const record = await rt.audit.append({
     sessionId: "-",
     principal: operatorName(ctx),
     kind: "event",
     decision: enabled ? "enable" : "disable",
-    summary: `${enabled ? "Enable" : "Disable"} MCP server ${id} (capsule ${record.name})`,
-    detail: { server: id, capsule: record.name },
+    summary: `${enabled ? "Enable" : "Disable"} MCP server ${entry.id} (${origin(entry)})`,
+    detail: { server: entry.id, capsule: entry.capsule ?? null },
   });
-  await store.put({
-    ...record,
-    servers: record.servers.map((s) => s.id === id ? { ...s, enabled } : s),
-    updatedAt: Date.now(),
-  });
-  return entry.seq;
+  await entry.setEnabled(enabled);
+  return record.seq;
 }
 
-async function findServer(
-  rt: SecurityRuntime,
-  id: string,
-): Promise<{ store: CapsuleStore; record: CapsuleRecord }> {
+async function findServer(ctx: CliContext, rt: SecurityRuntime, id: string): Promise<ServerEntry> {
   if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
     throw new UsageError(`"${id}" is not a server id (lowercase letters, digits, "-" or "_")`);
   }
-  const store = capsuleStore(rt);
-  const record = (await store.list()).find((r) => r.servers.some((s) => s.id === id));
-  if (!record) {
+  const { servers } = await listServers(rt, { env: ctx.env, workspace: rt.workspace });
+  const entry = servers.find((s) => s.id === id);
+  if (!entry) {
     throw new AstridError(
       "NOT_FOUND",
-      `No MCP server "${id}" (see 'astrid servers list'; servers come from installed capsules)`,
+      `No MCP server "${id}" (see 'astrid servers list'; servers come from installed capsules and [[mcp.servers]] in config)`,
     );
   }
-  return { store, record };
+  return entry;
+}
+
+function origin(entry: ServerEntry): string {
+  return entry.capsule ? `capsule ${entry.capsule}` : "[[mcp.servers]]";
 }
 
 function firstLine(s: string): string {
