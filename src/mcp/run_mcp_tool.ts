@@ -14,10 +14,10 @@
 
 import type { JsonValue } from "../core/mod.ts";
 import {
-  actionHash,
   type AuditDraft,
   type CallContext,
-  type ProposedCall,
+  type GuardedRun,
+  runGuarded,
   type SecurityInterceptor,
 } from "../security/mod.ts";
 import { classifyMcpCall, mcpToolName, type ToolClassifier } from "./classify_mcp_call.ts";
@@ -66,24 +66,7 @@ export interface McpCallContext {
 
 /** What happened to the call (the shape of `ToolRun`). */
 export type McpToolRun =
-  | {
-    readonly kind: "ran";
-    readonly result: { readonly ok: boolean; readonly output: string; readonly error?: string };
-    readonly via: string;
-    readonly auditSeq: number;
-  }
-  | {
-    readonly kind: "denied";
-    readonly stage: string;
-    readonly reason: string;
-    readonly auditSeq?: number;
-  }
-  | {
-    readonly kind: "deferred";
-    readonly requestId: string;
-    readonly reason: string;
-    readonly auditSeq: number;
-  }
+  | GuardedRun<{ readonly ok: boolean; readonly output: string; readonly error?: string }>
   | { readonly kind: "invalid"; readonly reason: string };
 
 /** Run `tool` of `host` with `raw` arguments through the interceptor. */
@@ -136,74 +119,25 @@ export async function runMcpTool(
     });
     return { kind: "denied", stage: "policy", reason, auditSeq: entry.seq };
   }
-  const classified = classifyMcpCall(rt, call);
-  if (!classified.ok) {
-    // Unresolvable means denied, and the refusal is on the record like any decision.
-    const entry = await rt.audit.append({
-      sessionId: ctx.sessionId,
-      principal: ctx.principal,
-      kind: "decision",
-      summary: `${name}: ${classified.reason}`,
-      decision: "deny",
-      stage: "policy",
-      proof: { rule: "classify:unresolvable", reason: classified.reason },
-      detail: { tool: name, requestedBy },
-    });
-    return { kind: "denied", stage: "policy", reason: classified.reason, auditSeq: entry.seq };
-  }
-  const proposed: ProposedCall = {
+  return await runGuarded(rt, {
     tool: name,
-    actions: classified.actions,
-    argBytes: classified.argBytes,
-    preview: preview(name, args),
     requestedBy,
     ...(host.capsule ? { capsule: host.capsule } : {}),
-  };
-  const decision = await rt.interceptor.intercept(proposed, callCtx);
-  if (decision.kind === "deny") {
-    return {
-      kind: "denied",
-      stage: decision.stage,
-      reason: decision.reason,
-      auditSeq: decision.entry.seq,
-    };
-  }
-  if (decision.kind === "defer") {
-    return {
-      kind: "deferred",
-      requestId: decision.requestId,
-      reason: decision.reason,
-      auditSeq: decision.entry.seq,
-    };
-  }
-  // What is sent must be what was approved.
-  const now = classifyMcpCall(rt, call);
-  if (!now.ok || actionHash(now.actions) !== decision.actionHash) {
-    const reason =
-      "the call changed between approval and execution (a path now resolves elsewhere)";
-    await rt.interceptor.complete(decision, callCtx, { ok: false, error: reason });
-    return { kind: "denied", stage: "approval", reason, auditSeq: decision.entry.seq };
-  }
-  let result: { ok: boolean; output: string; error?: string };
-  try {
-    const r = await host.session.callTool(tool, args, {
-      signal: ctx.signal,
-      timeoutMs: ctx.timeoutMs ?? 60_000,
-      maxBytes: ctx.maxOutputBytes ?? 256 * 1024,
-    });
-    result = r.ok
-      ? { ok: true, output: r.text }
-      : { ok: false, output: r.text, error: firstLine(r.text) };
-  } catch (e) {
-    const message = (e as Error).message;
-    result = { ok: false, output: `${name} failed: ${message}`, error: message };
-  }
-  await rt.interceptor.complete(decision, callCtx, {
-    ok: result.ok,
-    ...(result.error !== undefined ? { error: result.error } : {}),
-    summary: result.output.slice(0, 2048),
+    ctx: callCtx,
+    classify: () => classifyMcpCall(rt, call),
+    preview: () => Promise.resolve(preview(name, args)),
+    run: async () => {
+      const r = await host.session.callTool(tool, args, {
+        signal: ctx.signal,
+        timeoutMs: ctx.timeoutMs ?? 60_000,
+        maxBytes: ctx.maxOutputBytes ?? 256 * 1024,
+      });
+      return r.ok
+        ? { ok: true, output: r.text }
+        : { ok: false, output: r.text, error: firstLine(r.text) };
+    },
+    failure: (message) => ({ ok: false, output: `${name} failed: ${message}`, error: message }),
   });
-  return { kind: "ran", result, via: decision.via, auditSeq: decision.entry.seq };
 }
 
 /** Why a server that announced a new tool list is not called. */

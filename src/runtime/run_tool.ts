@@ -8,10 +8,9 @@
  * @module
  */
 
-import { actionHash } from "../security/mod.ts";
+import { type GuardedRun, runGuarded } from "../security/mod.ts";
 import {
   builtinTools,
-  clipOutput,
   DEFAULT_TOOL_LIMITS,
   type ToolDefinition,
   type ToolLimits,
@@ -31,26 +30,10 @@ export interface ToolCallContext {
 }
 
 /** What happened to the call. */
-export type ToolRun =
-  | {
-    readonly kind: "ran";
-    readonly result: ToolResult;
-    readonly via: string;
-    readonly auditSeq: number;
-  }
-  | {
-    readonly kind: "denied";
-    readonly stage: string;
-    readonly reason: string;
-    readonly auditSeq?: number;
-  }
-  | {
-    readonly kind: "deferred";
-    readonly requestId: string;
-    readonly reason: string;
-    readonly auditSeq: number;
-  }
-  | { readonly kind: "invalid"; readonly reason: string };
+export type ToolRun = GuardedRun<ToolResult> | {
+  readonly kind: "invalid";
+  readonly reason: string;
+};
 
 /** The `[tools]` limits of a runtime's config. */
 export function toolLimits(rt: SecurityRuntime): ToolLimits {
@@ -78,78 +61,24 @@ export async function runTool(
     return { kind: "invalid", reason: (e as Error).message };
   }
   const workspace = WorkspaceBoundary.open(rt.workspace);
-  const limits = toolLimits(rt);
-  const callCtx = {
-    sessionId: ctx.sessionId,
-    principal: ctx.principal,
-    workspaceKey: rt.workspace,
-    signal: ctx.signal,
-  };
-  const classified = rt.classify(name, raw);
-  if (!classified.ok) {
-    // Unresolvable means denied, and the refusal is on the record like any decision.
-    const entry = await rt.audit.append({
+  const toolCtx = { workspace, signal: ctx.signal, limits: toolLimits(rt), env: ctx.env };
+  return await runGuarded<ToolResult>(rt, {
+    tool: name,
+    requestedBy: ctx.requestedBy ?? "agent",
+    ctx: {
       sessionId: ctx.sessionId,
       principal: ctx.principal,
-      kind: "decision",
-      summary: `${name}: ${classified.reason}`,
-      decision: "deny",
-      stage: "policy",
-      proof: { rule: "classify:unresolvable", reason: classified.reason },
-      detail: { tool: name, requestedBy: ctx.requestedBy ?? "agent" },
-    });
-    return { kind: "denied", stage: "policy", reason: classified.reason, auditSeq: entry.seq };
-  }
-  const toolCtx = { workspace, signal: ctx.signal, limits, env: ctx.env };
-  const preview = await tool.preview?.(args, toolCtx).catch(() => undefined);
-  const decision = await rt.interceptor.intercept({
-    tool: name,
-    actions: classified.actions,
-    argBytes: classified.argBytes,
-    ...(preview ? { preview: preview.text } : {}),
-    requestedBy: ctx.requestedBy ?? "agent",
-  }, callCtx);
-  if (decision.kind === "deny") {
-    return {
-      kind: "denied",
-      stage: decision.stage,
-      reason: decision.reason,
-      auditSeq: decision.entry.seq,
-    };
-  }
-  if (decision.kind === "defer") {
-    return {
-      kind: "deferred",
-      requestId: decision.requestId,
-      reason: decision.reason,
-      auditSeq: decision.entry.seq,
-    };
-  }
-  // What runs must be what was approved.
-  const now = rt.classify(name, raw);
-  if (!now.ok || actionHash(now.actions) !== decision.actionHash) {
-    const reason =
-      "the call changed between approval and execution (a path now resolves elsewhere)";
-    await rt.interceptor.complete(decision, callCtx, { ok: false, error: reason });
-    return { kind: "denied", stage: "approval", reason, auditSeq: decision.entry.seq };
-  }
-  const allowOutside = classified.actions.some((a) =>
-    "inWorkspace" in a && a.inWorkspace === false
-  );
-  let result: ToolResult;
-  try {
-    result = await tool.execute(args, { ...toolCtx, allowOutside });
-  } catch (e) {
-    result = {
-      ok: false,
-      output: `${name} failed: ${(e as Error).message}`,
-      error: (e as Error).message,
-    };
-  }
-  await rt.interceptor.complete(decision, callCtx, {
-    ok: result.ok,
-    ...(result.error !== undefined ? { error: result.error } : {}),
-    summary: clipOutput(result.output, 2048),
+      workspaceKey: rt.workspace,
+      signal: ctx.signal,
+    },
+    classify: () => rt.classify(name, raw),
+    preview: async () => (await tool.preview?.(args, toolCtx))?.text,
+    // An allowed action outside the workspace is an approved escape.
+    run: (approved) =>
+      tool.execute(args, {
+        ...toolCtx,
+        allowOutside: approved.actions.some((a) => "inWorkspace" in a && a.inWorkspace === false),
+      }),
+    failure: (message) => ({ ok: false, output: `${name} failed: ${message}`, error: message }),
   });
-  return { kind: "ran", result, via: decision.via, auditSeq: decision.entry.seq };
 }

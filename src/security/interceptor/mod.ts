@@ -31,3 +31,10 @@ export type {
   TokenMatch,
 } from "./ports.ts";
 export { FakeDecisionStore } from "./fake_decision_store.ts";
+export {
+  type GuardedCall,
+  type GuardedCallPorts,
+  type GuardedResult,
+  type GuardedRun,
+  runGuarded,
+} from "./guarded_call.ts";
