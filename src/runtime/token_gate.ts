@@ -145,7 +145,7 @@ export function createTokenGate(o: TokenGateOptions): KvTokenGate {
         if (!match || t.singleUse) match = t;
       }
       return match &&
-        { tokenId: match.id, tokenHash: tokenHash(match), singleUse: match.singleUse };
+        { tokenId: match.id, tokenHash: facts(match).hash, singleUse: match.singleUse };
     },
     async mintAlways(actions, ctx: { principal: string; sessionId: string; entry: EntryRef }) {
       const signer = signerOf(o.keyring);
