@@ -65,17 +65,18 @@ const HELP_WIDTH = 100;
 
 const ROOT_HELP_AFTER = `
 Examples:
-  $ astrid init                      create .astrid/config.toml in this folder
-  $ astrid config show --origin      the resolved config and which layer set each value
-  $ astrid policy check read_file '{"path": "/etc/shadow"}'
+  $ astrid chat                      talk to the agent (starts an ephemeral daemon if none runs)
+  $ astrid tool call read_file '{"path": "README.md"}'
+                                     one tool call through the full interceptor, audited
+  $ astrid policy check bash '{"command": "env FOO=1 sudo id"}'
                                      dry-run the decision for one tool call
-  $ astrid keys show                 the runtime's signing key id and fingerprint
+  $ astrid approvals list            requests that waited for a human
+  $ astrid audit verify              check the hash chain of every decision
   $ astrid keys --help               usage and examples of one command
 
-Commands marked "(not yet available)" are listed so the command set is complete;
-they refuse to run until the capability lands. ASTRID_HOME overrides the home
-folder (default ~/.astrid).
-`;
+A subcommand marked "(not yet available)" is listed so the command set is complete;
+it refuses to run until the capability lands. ASTRID_HOME overrides the home
+folder (default ~/.astrid).`;
 
 /** List a command with subcommands as \`daemon run|status|stop\` in the parent's help. */
 function subcommandTerm(cmd: Command): string {
