@@ -69,6 +69,11 @@ Deno.test("task: the child works in its own session, every action audited with a
     const read = childEntries.find((e) => e.kind === "decision");
     assert.equal(read?.decision, "allow");
     assert.equal(read?.detail?.["requestedBy"], "agent/task-1");
+    assert.equal(
+      read?.links?.parentSessionId,
+      sessionId,
+      "each child decision links to the parent",
+    );
     assert.equal(f.tools.calls[0]?.ctx.requestedBy, "agent/task-1");
     // The child's answer returns to the parent as untrusted data from the child.
     const r = frontend.of("tool_result").find((e) => e.callId === "t");

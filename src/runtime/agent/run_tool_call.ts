@@ -145,6 +145,10 @@ export async function runToolCall(
     actions: classified.actions,
     argBytes: classified.argBytes,
     requestedBy: agent.label,
+    // A sub-agent's decisions link back to the agent that delegated the task.
+    ...(agent.meta.parentSessionId !== undefined
+      ? { parentSessionId: agent.meta.parentSessionId }
+      : {}),
     ...(preview !== undefined ? { preview } : {}),
   }, ctx);
   if (decision.kind === "deny") {

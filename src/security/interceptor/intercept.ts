@@ -52,6 +52,8 @@ export interface ProposedCall {
   readonly preview?: string;
   /** `agent`, or a sub-agent label. */
   readonly requestedBy?: string;
+  /** For a sub-agent's call: the session of the agent that delegated it (linked in the audit entry). */
+  readonly parentSessionId?: string;
   readonly capsule?: string;
 }
 
@@ -157,6 +159,7 @@ export class SecurityInterceptor {
       sessionId: ctx.sessionId,
       principal: ctx.principal,
       requestedBy: call.requestedBy ?? "agent",
+      ...(call.parentSessionId ? { parentSessionId: call.parentSessionId } : {}),
       tool: call.tool,
       actions: call.actions,
       actionHash: hash,

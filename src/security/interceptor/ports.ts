@@ -53,6 +53,8 @@ export interface DecisionRecord {
   readonly sessionId: string;
   readonly principal: string;
   readonly requestedBy: string;
+  /** Set for a sub-agent's call: the delegating agent's session. */
+  readonly parentSessionId?: string;
   readonly tool: string;
   readonly actions: readonly Action[];
   readonly actionHash: string;

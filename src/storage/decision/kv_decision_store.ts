@@ -504,6 +504,7 @@ export function toDraft(r: DecisionRecord): AuditDraft {
       ...(r.proof.allowanceId ? { allowanceId: r.proof.allowanceId } : {}),
       ...(r.proof.approval ? { approval: r.proof.approval } : {}),
     },
+    ...(r.parentSessionId ? { links: { parentSessionId: r.parentSessionId } } : {}),
     detail: {
       tool: r.tool,
       actionHash: r.actionHash,
