@@ -27,8 +27,17 @@ export interface CollectedResponse {
   readonly events: number;
 }
 
+/** Options of {@link collectStream}. */
+export interface CollectOptions {
+  /** Called with each non-empty text delta as it arrives (a frontend rendering the answer live). */
+  readonly onText?: (text: string) => void | Promise<void>;
+}
+
 /** Consume `events` to the end and assemble them. */
-export async function collectStream(events: AsyncIterable<LlmEvent>): Promise<CollectedResponse> {
+export async function collectStream(
+  events: AsyncIterable<LlmEvent>,
+  options: CollectOptions = {},
+): Promise<CollectedResponse> {
   let text = "";
   const names = new Map<string, string>();
   const toolCalls: CollectedToolCall[] = [];
@@ -41,6 +50,7 @@ export async function collectStream(events: AsyncIterable<LlmEvent>): Promise<Co
     switch (e.kind) {
       case "text_delta":
         text += e.text;
+        if (options.onText && e.text !== "") await options.onText(e.text);
         break;
       case "tool_call_start":
         names.set(e.id, e.name);

@@ -52,6 +52,11 @@ export {
 export { costOfUsage, type CostResult } from "./cost_of_usage.ts";
 export { renderToolResult, UNTRUSTED_NOTICE, UNTRUSTED_TAG } from "./render_tool_result.ts";
 export { ScriptedLlmProvider, type ScriptStep } from "./scripted_llm_provider.ts";
-export { type CollectedResponse, type CollectedToolCall, collectStream } from "./collect_stream.ts";
+export {
+  type CollectedResponse,
+  type CollectedToolCall,
+  type CollectOptions,
+  collectStream,
+} from "./collect_stream.ts";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry_delay.ts";
 export type { HttpDeps } from "./stream_http.ts";

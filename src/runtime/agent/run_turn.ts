@@ -18,7 +18,7 @@
 
 import {
   type CollectedToolCall,
-  type LlmEvent,
+  collectStream,
   type LlmRequest,
   type LlmUsage,
 } from "../../llm/mod.ts";
@@ -188,48 +188,16 @@ async function streamModel(
   request: LlmRequest,
   forward: boolean,
 ): Promise<ModelAnswer> {
-  let text = "";
-  const names = new Map<string, string>();
-  const toolCalls: CollectedToolCall[] = [];
-  let usage: LlmUsage | undefined;
-  let error: ModelAnswer["error"];
-  let stopped = false;
-  const stream = env.host.provider.stream(request, env.signal);
-  for await (const e of stream as AsyncIterable<LlmEvent>) {
-    switch (e.kind) {
-      case "text_delta":
-        text += e.text;
-        if (forward && e.text !== "") {
-          await env.emit({
-            kind: "text",
-            sessionId: agent.sessionId,
-            agent: agent.label,
-            text: e.text,
-          });
-        }
-        break;
-      case "tool_call_start":
-        names.set(e.id, e.name);
-        break;
-      case "tool_call_delta":
-        break;
-      case "tool_call_end":
-        toolCalls.push({ id: e.id, name: names.get(e.id) ?? "", arguments: e.arguments });
-        break;
-      case "usage":
-        usage = { inputTokens: e.inputTokens, outputTokens: e.outputTokens };
-        break;
-      case "stop":
-        stopped = true;
-        break;
-      case "error":
-        error = { code: e.code, message: e.message };
-        break;
-    }
-  }
-  if (!stopped && error === undefined) {
-    error = { code: "stream_interrupted", message: "the model stream ended without a stop event" };
-  }
+  const r = await collectStream(env.host.provider.stream(request, env.signal), {
+    ...(forward
+      ? {
+        onText: (text: string) =>
+          env.emit({ kind: "text", sessionId: agent.sessionId, agent: agent.label, text }),
+      }
+      : {}),
+  });
+  const { text, toolCalls, usage } = r;
+  const error = r.error ? { code: r.error.code, message: r.error.message } : undefined;
   if (usage) agent.lastReportedTokens = usage.inputTokens + usage.outputTokens;
   return { text, toolCalls, usage, ...(error ? { error } : {}) };
 }
