@@ -13,7 +13,7 @@ import { type ConfigProblem, formatProblems } from "./config_problem.ts";
 import { envLayers, setLayers } from "./override_layers.ts";
 import { parseConfigText } from "./parse_config_text.ts";
 import { type ConfigPaths, configPaths } from "./paths.ts";
-import { type ConfigOrigins, resolveConfig } from "./resolve_config.ts";
+import { type ConfigOrigins, resolveConfig, type ResolveResult } from "./resolve_config.ts";
 import type { ResolvedConfig } from "./schema.ts";
 import { decodeConfigBytes } from "./toml_guard.ts";
 
@@ -55,19 +55,7 @@ export interface LoadedConfig {
 /** A load that may have failed, for commands that report instead of throwing. */
 export type LoadResult =
   & { readonly paths: ConfigPaths; readonly files: readonly ConfigFileStatus[] }
-  & (
-    | {
-      readonly ok: true;
-      readonly config: ResolvedConfig;
-      readonly origins: ConfigOrigins;
-      readonly warnings: readonly ConfigProblem[];
-    }
-    | {
-      readonly ok: false;
-      readonly errors: readonly ConfigProblem[];
-      readonly warnings: readonly ConfigProblem[];
-    }
-  );
+  & ResolveResult;
 
 /** Load and resolve every layer; throws `AstridError("CONFIG_INVALID")` listing all problems. */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
