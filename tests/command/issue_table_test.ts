@@ -5,25 +5,11 @@
 
 import assert from "node:assert/strict";
 import { allPaths, exes, ok } from "./_analysis.ts";
+import { ISSUE_ETC_LINES, ISSUE_SUDO_LINES } from "./issue_table.ts";
 
-const REVEALS_SUDO = [
-  "sudo id",
-  "env FOO=1 sudo id",
-  "nohup sudo id",
-  "timeout 5 sudo id",
-  "/usr/bin/sudo id",
-  "ls && sudo id",
-  "ls; sudo id",
-  "echo $(sudo id)",
-  "echo `sudo id`",
-  "{ sudo id; }",
-  "cat <(sudo id)",
-  "sh -c 'sudo id'",
-  'bash -lc "sudo id"',
-  "xargs sudo < list",
-];
+const REVEALS_SUDO = ISSUE_SUDO_LINES;
 
-const REVEALS_ETC = ["cat /etc/shadow", "echo x > /etc/hosts", "cp a /etc/x"];
+const REVEALS_ETC = ISSUE_ETC_LINES;
 
 const HOSTILE_SUDO = [
   "s\\udo id",

@@ -14,6 +14,7 @@ import {
   type WorkspaceMode,
 } from "../../src/security/policy/mod.ts";
 import { denoFsProbe } from "../../src/workspace/deno_fs_probe.ts";
+import { ISSUE_SUDO_LINES } from "../command/issue_table.ts";
 
 async function withWorkspace(
   fn: (
@@ -42,20 +43,7 @@ async function withWorkspace(
 }
 
 const SUDO_TABLE = [
-  "sudo id",
-  "env FOO=1 sudo id",
-  "nohup sudo id",
-  "timeout 5 sudo id",
-  "/usr/bin/sudo id",
-  "ls && sudo id",
-  "ls; sudo id",
-  "echo $(sudo id)",
-  "echo `sudo id`",
-  "{ sudo id; }",
-  "cat <(sudo id)",
-  "sh -c 'sudo id'",
-  'bash -lc "sudo id"',
-  "xargs sudo < list",
+  ...ISSUE_SUDO_LINES,
   "nice -n 5 sudo id",
   "stdbuf -o0 sudo id",
   "exec sudo id",
