@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { DecisionRecord } from "../../src/security/mod.ts";
+import type { ApprovalRequest, DecisionRecord } from "../../src/security/mod.ts";
 import { verifyKvAuditLog } from "../../src/storage/audit/mod.ts";
 import { openStore } from "./_open_store.ts";
 
@@ -17,6 +17,21 @@ const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
   proof: { policy: "passed", via: "approval" },
   costMicros: 0,
   ...over,
+});
+
+/** An approval request as the interceptor queues it (for `record()`'s action). */
+const queued = (id: string, reason: string): ApprovalRequest => ({
+  id,
+  sessionId: "s1",
+  principal: "local",
+  requestedBy: "agent",
+  actions: record().actions,
+  summary: ["Write file: /w/a.txt"],
+  risk: "medium",
+  actionHash: "hash-a",
+  reason,
+  rememberable: true,
+  createdAt: 0,
 });
 
 /** Runs `fn` against a store on a temp KV file and on KV `:memory:`. */
@@ -116,19 +131,7 @@ both(
 both(
   "a queued request authorizes one identical call after a human approves it",
   async ({ store }) => {
-    const request = {
-      id: "q1",
-      sessionId: "s1",
-      principal: "local",
-      requestedBy: "agent",
-      actions: record().actions,
-      summary: ["Write file: /w/a.txt"],
-      risk: "medium" as const,
-      actionHash: "hash-a",
-      reason: "safe mode asks",
-      rememberable: true,
-      createdAt: 0,
-    };
+    const request = queued("q1", "safe mode asks");
     await store.commit({
       record: record({ decision: "defer" }),
       deferred: { ...request, expiresAt: Date.UTC(2030, 0, 1) },
@@ -161,19 +164,7 @@ both(
 );
 
 both("stale queued requests expire into a recorded denial", async ({ store, kv }) => {
-  const request = {
-    id: "old",
-    sessionId: "s1",
-    principal: "local",
-    requestedBy: "agent",
-    actions: record().actions,
-    summary: ["Write file: /w/a.txt"],
-    risk: "medium" as const,
-    actionHash: "hash-a",
-    reason: "asks",
-    rememberable: true,
-    createdAt: 0,
-  };
+  const request = queued("old", "asks");
   await store.commit({
     record: record({ decision: "defer" }),
     deferred: { ...request, expiresAt: 1 },
